@@ -1,0 +1,1 @@
+"""Cross-cutting mechanisms shared by every domain. Nothing here imports a domain."""

@@ -1,0 +1,134 @@
+"""Engines and sessions for both stores: SQLite (default) and PostgreSQL.
+
+Users write plain URLs (`sqlite:///file.db`, `postgresql://…`); the drivers are our choice:
+aiosqlite/sqlite3 for SQLite, psycopg 3 (async and sync) for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _normalise(url: str) -> URL:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://")
+    return parsed
+
+
+def async_url(url: str) -> URL:
+    parsed = _normalise(url)
+    driver = "aiosqlite" if parsed.get_backend_name() == "sqlite" else "psycopg"
+    return parsed.set(drivername=f"{parsed.get_backend_name()}+{driver}")
+
+
+def sync_url(url: str) -> URL:
+    parsed = _normalise(url)
+    driver = "pysqlite" if parsed.get_backend_name() == "sqlite" else "psycopg"
+    return parsed.set(drivername=f"{parsed.get_backend_name()}+{driver}")
+
+
+def is_sqlite(url: str) -> bool:
+    return _normalise(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate_on_write(engine: Engine) -> None:
+    """Make pysqlite leave transaction control to SQLAlchemy, and start each one IMMEDIATE.
+
+    A deferred transaction that reads and then writes can fail with "database is locked" without
+    waiting for the busy timeout; taking the write lock up front makes writers queue politely.
+    Reads in WAL mode never wait for writers, so the cost is only on writes, which serialise anyway.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_async_engine(url: str, *, pool_size: int = 10, for_writes: bool = False) -> AsyncEngine:
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_async_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if for_writes:
+            _sqlite_begin_immediate_on_write(engine.sync_engine)
+        return engine
+    return create_async_engine(
+        target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+class Database:
+    """The engines of one app: reads (deferred) and writes (IMMEDIATE on SQLite; shared on PG)."""
+
+    def __init__(self, url: str, session_info: dict[str, Any] | None = None) -> None:
+        self.url = url
+        self.session_info: dict[str, Any] = session_info if session_info is not None else {}
+        self.is_sqlite = is_sqlite(url)
+        self.read_engine = make_async_engine(url)
+        self.write_engine = (
+            make_async_engine(url, pool_size=4, for_writes=True) if self.is_sqlite else self.read_engine
+        )
+        # The same dict object for both: services registered later (tracker, outbox) are seen.
+        self.reader = make_sessionmaker(self.read_engine, self.session_info)
+        self.writer = make_sessionmaker(self.write_engine, self.session_info)
+
+    async def dispose(self) -> None:
+        await self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            await self.write_engine.dispose()
+
+
+def make_sync_engine(url: str) -> Engine:
+    target = sync_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(target, pool_pre_ping=True)
+
+
+def make_sessionmaker(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info or {})
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for reads."""
+    database: Database = request.app.state.database
+    async with database.reader() as session:
+        yield session
+
+
+async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for writes. The route commits once, explicitly, before it answers."""
+    database: Database = request.app.state.database
+    async with database.writer() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session)]

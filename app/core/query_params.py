@@ -1,0 +1,60 @@
+"""Strict query strings: unknown parameters are refused (422), and `?fields=` is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from app.core.errors import FieldError, Unprocessable
+
+_allowed_by_route: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _allowed(route: APIRoute) -> frozenset[str]:
+    allowed = _allowed_by_route.get(id(route))
+    if allowed is None:
+        allowed = _allowed_by_route[id(route)] = frozenset(_query_names(route.dependant))
+    return allowed
+
+
+async def reject_unknown_query_params(request: Request) -> None:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    unknown = sorted(set(request.query_params) - _allowed(route))
+    if unknown:
+        raise Unprocessable(
+            f"Unknown query parameter(s): {', '.join(unknown)}.",
+            errors=[FieldError(field=f"query.{name}", message="unknown parameter") for name in unknown],
+        )
+
+
+FieldsParam = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        description="Comma-separated fields to return for each item, e.g. `id,slug,title`.",
+    ),
+]
+
+
+def parse_fields(fields: str | None, allowed: Iterable[str]) -> set[str] | None:
+    if fields is None:
+        return None
+    names = {name for name in fields.split(",") if name}
+    unknown = sorted(names - set(allowed))
+    if unknown:
+        raise Unprocessable.on("query.fields", f"unknown field(s): {', '.join(unknown)}")
+    return names

@@ -1,0 +1,160 @@
+"""create_app(): settings, stores, shared mechanisms, domains, middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import ModuleType
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+
+import app
+from app.articles import router as articles_router
+from app.articles.visibility import schedule_bounds
+from app.authors import router as authors_router
+from app.categories import router as categories_router
+from app.comments import router as comments_router
+from app.core.body_limit import BodyLimitMiddleware
+from app.core.config import Settings
+from app.core.content_version import ContentVersionTracker
+from app.core.db import Database
+from app.core.errors import install_problem_handlers
+from app.core.headers import SecurityHeadersMiddleware
+from app.core.http_cache import CachePolicyRule, HttpCacheMiddleware, ResponseCache, prefix_rule
+from app.core.lifecycle import BackgroundTasks
+from app.core.outbox import OutboxWorker
+from app.core.query_params import reject_unknown_query_params
+from app.core.shared_state import make_shared_state
+from app.feeds import router as feeds_router
+from app.keys import router as keys_router
+from app.newsletter import router as newsletter_router
+from app.ops import media as media_router
+from app.ops import router as ops_router
+from app.popularity import router as popularity_router
+from app.search import router as search_router
+from app.sections import router as sections_router
+from app.tags import router as tags_router
+from app.webhooks import router as webhooks_router
+
+DOMAINS: tuple[ModuleType, ...] = (
+    articles_router,
+    categories_router,
+    authors_router,
+    tags_router,
+    sections_router,
+    search_router,
+    popularity_router,
+    comments_router,
+    newsletter_router,
+    keys_router,
+    webhooks_router,
+    feeds_router,
+    ops_router,
+    media_router,
+)
+
+API_DESCRIPTION = """
+inkwell serves a news site's whole reading experience (menus, articles, related reads, Popular
+News, comments, newsletter) and its editorial desk, as JSON.
+
+Conventions: lists answer `{data, meta, links}` with page or keyset (`cursor`) paging; errors are
+RFC 9457 problem details; public GETs carry `ETag`, `Last-Modified`, `Cache-Control` and
+`Surrogate-Key`, and answer `304` to a matching `If-None-Match`. Editorial calls take
+`Authorization: Bearer <key>`.
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    database = Database(settings.database_url)
+    shared_state = make_shared_state(settings.redis_url, settings.redis_prefix)
+    tracker = ContentVersionTracker(database.reader, schedule_bounds)
+    outbox = OutboxWorker(
+        database.writer,
+        poll_seconds=settings.outbox_poll_seconds,
+        lease_seconds=settings.outbox_lease_seconds,
+    )
+    database.session_info.update(
+        content_tracker=tracker, outbox=outbox, outbox_max_attempts=settings.outbox_max_attempts
+    )
+    background = BackgroundTasks()
+    cache_rules: list[CachePolicyRule] = []
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.background_workers:
+            background.loop("content-version", lambda: tracker.run(settings.version_poll_seconds))
+            background.loop("outbox", outbox.run)
+        background.start()
+        try:
+            yield
+        finally:
+            await background.stop()
+            await shared_state.close()
+            await database.dispose()
+
+    application = FastAPIOffline(
+        title="inkwell",
+        version=app.__version__,
+        summary="A headless REST/JSON content API for news and magazine sites.",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        dependencies=[Depends(reject_unknown_query_params)],
+        openapi_tags=[
+            {"name": "articles", "description": "Published articles: lists, pages, related reads."},
+            {"name": "taxonomy", "description": "Categories (the menu), authors and tags."},
+            {"name": "search", "description": "Full-text search with snippets and facets."},
+            {"name": "popular", "description": "Popular News and the view beacon."},
+            {"name": "comments", "description": "Reader comments and their moderation."},
+            {"name": "newsletter", "description": "Double opt-in signups and subscribers."},
+            {"name": "editorial", "description": "Writes for the desk (API keys with roles)."},
+            {"name": "webhooks", "description": "Signed event deliveries to other systems."},
+            {"name": "feeds", "description": "RSS 2.0 feeds and the sitemap."},
+            {"name": "operations", "description": "Health, readiness and metrics."},
+        ],
+    )
+    application.state.settings = settings
+    application.state.database = database
+    application.state.shared_state = shared_state
+    application.state.tracker = tracker
+    application.state.outbox = outbox
+    application.state.background = background
+    application.state.cache_rules = cache_rules
+    install_problem_handlers(application)
+
+    for domain in DOMAINS:
+        application.include_router(domain.router)
+        install = getattr(domain, "install", None)
+        if install is not None:
+            install(application)
+
+    cache = ResponseCache(settings.response_cache_entries)
+    application.state.response_cache = cache
+    application.add_middleware(
+        HttpCacheMiddleware,
+        tracker=tracker,
+        rules=[*cache_rules, prefix_rule(("/api/v1/",))],
+        cache=cache,
+        max_age=settings.cache_max_age,
+        stale_while_revalidate=settings.cache_stale_while_revalidate,
+    )
+    application.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    any_origin = settings.cors_origins == ["*"]
+    application.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD"] if any_origin else ["GET", "HEAD", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+        expose_headers=["ETag", "Link", "Location", "Retry-After", "X-Request-Id", "Surrogate-Key"],
+        max_age=600,
+    )
+    application.add_middleware(SecurityHeadersMiddleware)
+    return application

@@ -1,0 +1,5 @@
+"""Routes of this domain (built by its issue)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,94 @@
+"""The store's own full-text engine behind one interface: FTS5 on SQLite, tsvector on PostgreSQL."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sqlalchemy import Float, String, bindparam, func, literal, literal_column, select, text
+from sqlalchemy.sql import ColumnElement, Select
+
+from app.articles.models import Article
+
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
+_token = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 12
+
+
+def terms(query: str) -> list[str]:
+    return _token.findall(query.lower())[:MAX_TERMS]
+
+
+def fts5_query(query: str) -> str:
+    """Every term must match; the last one as a prefix (search-as-you-type). Never FTS syntax."""
+    words = terms(query)
+    quoted = [f'"{word}"' for word in words]
+    if quoted:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def match_ids(dialect: str, query: str) -> Select[tuple[int]]:
+    """Ids of the articles matching `query` (any status: callers apply visibility)."""
+    if dialect == "sqlite":
+        return select(literal_column("rowid", type_=Float).label("id")).select_from(
+            text("article_search")
+        ).where(text("article_search MATCH :fts").bindparams(fts=fts5_query(query)))  # type: ignore[return-value]
+    return select(Article.id).where(_pg_match(query))  # type: ignore[return-value]
+
+
+def _pg_query(query: str) -> ColumnElement[object]:
+    words = terms(query)
+    joined = " & ".join(f"{word}:*" if i == len(words) - 1 else word for i, word in enumerate(words))
+    return func.to_tsquery("english", literal(joined or "''", String))
+
+
+def _pg_match(query: str) -> ColumnElement[bool]:
+    return literal_column("article.search_vector").op("@@")(_pg_query(query))  # type: ignore[return-value]
+
+
+def match_condition(dialect: str, query: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        return Article.id.in_(match_ids(dialect, query))  # type: ignore[union-attr]
+    return _pg_match(query)
+
+
+def ranked_matches(dialect: str, query: str) -> tuple[Select[tuple[int, float]], str]:
+    """(id, rank) of matches, best first when ordered by rank ascending: a subquery to join."""
+    if dialect == "sqlite":
+        statement = (
+            select(
+                literal_column("rowid").label("id"),
+                literal_column("bm25(article_search, 10.0, 1.0)").label("rank"),
+            )
+            .select_from(text("article_search"))
+            .where(text("article_search MATCH :fts").bindparams(fts=fts5_query(query)))
+        )
+        return statement, "asc"  # type: ignore[return-value]
+    rank = func.ts_rank_cd(literal_column("article.search_vector"), _pg_query(query))
+    statement = select(Article.id.label("id"), (-rank).label("rank")).where(_pg_match(query))  # type: ignore[union-attr]
+    return statement, "asc"  # type: ignore[return-value]
+
+
+def snippet_sql(dialect: str, query: str) -> Select[tuple[int, str]]:
+    """Highlighted snippets of given ids (bind `ids`), marked with sentinel characters."""
+    if dialect == "sqlite":
+        return select(  # type: ignore[return-value]
+            literal_column("rowid").label("id"),
+            literal_column(
+                f"snippet(article_search, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 24)"
+            ).label("snippet"),
+        ).select_from(text("article_search")).where(
+            text("article_search MATCH :fts").bindparams(fts=fts5_query(query))
+        ).where(literal_column("rowid").in_(bindparam("ids", expanding=True)))
+    options = f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1"
+    return select(  # type: ignore[return-value]
+        Article.id.label("id"),  # type: ignore[union-attr]
+        func.ts_headline("english", Article.body_text, _pg_query(query), options).label("snippet"),
+    ).where(Article.id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
+
+
+def safe_snippet(marked: str) -> str:
+    """Escape the snippet text, then turn the sentinels into <mark> tags: safe to render."""
+    escaped = html.escape(marked, quote=False)
+    return escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>")

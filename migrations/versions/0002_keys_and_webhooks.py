@@ -1,0 +1,23 @@
+"""keys and webhooks
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01
+
+Reserved for the keys and webhooks domain (editorial issue); empty until that domain adds its tables.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
