@@ -198,6 +198,8 @@ def start_server(
         "INKWELL_ENV": "test",
         "INKWELL_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "INKWELL_LOG_LEVEL": "WARNING",
+        # This checkout's code, even when the venv's editable install points at another one.
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
         **env_overrides,
     }
     log_path = tmp_path / f"server-{port}.log"

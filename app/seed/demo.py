@@ -41,8 +41,14 @@ class SeedReport:
 
 
 ExtraSeeder = Callable[[Connection, int, datetime, random.Random], None]
-EXTRA_SEEDERS: list[ExtraSeeder] = []
-"""Domains that add demo data (views, comments) register here: called with (conn, articles, now, rng)."""
+
+
+def _extra_seeders() -> list[ExtraSeeder]:
+    """Domains that add demo data after the articles: comments, then views."""
+    from app.comments.seed import seed_comments
+    from app.popularity.seed import seed_views
+
+    return [seed_comments, seed_views]
 
 
 def _title(rng: random.Random, category: str) -> tuple[str, str]:
@@ -186,7 +192,7 @@ def seed_demo(database_url: str, articles: int = 300, *, seed: int = 7, now: dat
             if not sqlite:
                 conn.execute(text("SELECT setval(pg_get_serial_sequence('article', 'id'), :n)"), {"n": next_id})
             refresh_all_counts_sync(conn)
-            for extra in EXTRA_SEEDERS:
+            for extra in _extra_seeders():
                 extra(conn, articles, now, rng)
             conn.exec_driver_sql("UPDATE content_version SET version = version + 1")
     finally:
