@@ -1,16 +1,16 @@
-"""popularity
+"""keys tables
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0002
+Revises: 0001
 Create Date: 2026-12-01
 
-Reserved for the popularity domain (Popular News issue); empty until that domain adds its tables.
+Reserved for the keys domain; empty until that domain adds its tables.
 """
 
 from collections.abc import Sequence
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0002"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

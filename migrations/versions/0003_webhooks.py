@@ -1,16 +1,16 @@
-"""keys and webhooks
+"""webhooks tables
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01
 
-Reserved for the keys and webhooks domain (editorial issue); empty until that domain adds its tables.
+Reserved for the webhooks domain; empty until that domain adds its tables.
 """
 
 from collections.abc import Sequence
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,16 +1,16 @@
-"""comments
+"""newsletter tables
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 
-Reserved for the comments domain (comments issue); empty until that domain adds its tables.
+Reserved for the newsletter domain; empty until that domain adds its tables.
 """
 
 from collections.abc import Sequence
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

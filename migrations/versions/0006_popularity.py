@@ -1,16 +1,16 @@
-"""newsletter
+"""popularity tables
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 
-Reserved for the newsletter domain (newsletter issue); empty until that domain adds its tables.
+Reserved for the popularity domain; empty until that domain adds its tables.
 """
 
 from collections.abc import Sequence
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

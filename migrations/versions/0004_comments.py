@@ -1,0 +1,23 @@
+"""comments tables
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01
+
+Reserved for the comments domain; empty until that domain adds its tables.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
