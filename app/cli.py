@@ -12,7 +12,9 @@ from app.core.config import Settings
 
 cli = typer.Typer(help="inkwell: a headless content API for news sites.", no_args_is_help=True)
 seed_cli = typer.Typer(help="Load data into the store.", no_args_is_help=True)
+keys_cli = typer.Typer(help="API keys for the editorial API.", no_args_is_help=True)
 cli.add_typer(seed_cli, name="seed")
+cli.add_typer(keys_cli, name="keys")
 
 
 @cli.command()
@@ -77,6 +79,45 @@ def openapi(
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
+
+
+@keys_cli.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="admin, editor, author or moderator.")],
+    name: Annotated[str, typer.Option(help="Who or what uses the key.")] = "",
+    author: Annotated[str | None, typer.Option(help="Author slug (for the author role).")] = None,
+) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    from app.keys.admin import create_key
+
+    try:
+        key, row = create_key(Settings(), role=role, name=name, author_slug=author)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(key)
+    typer.echo(f"created key {row.id} ({row.role}, {row.prefix}…); it is not shown again", err=True)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List keys: id, role, name, prefix, created, revoked."""
+    from app.keys.admin import list_keys
+
+    for row in list_keys(Settings()):
+        revoked = row.revoked_at.isoformat() if row.revoked_at else "-"
+        typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{row.prefix}…\t{row.created_at.isoformat()}\t{revoked}")
+
+
+@keys_cli.command("revoke")
+def keys_revoke(key_id: Annotated[int, typer.Argument(help="The key's id (see `keys list`).")]) -> None:
+    """Revoke a key: it stops working at once."""
+    from app.keys.admin import revoke_key
+
+    if not revoke_key(Settings(), key_id):
+        typer.echo(f"error: no active key {key_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked key {key_id}")
 
 
 def main() -> None:
