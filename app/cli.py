@@ -69,7 +69,9 @@ def seed_demo(
 
 @cli.command()
 def openapi(
-    output: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Write here instead of standard output.")
+    ] = None,
 ) -> None:
     """Print (or write) the OpenAPI document the app serves."""
     from app.openapi_document import openapi_bytes
@@ -106,11 +108,15 @@ def keys_list() -> None:
 
     for row in list_keys(Settings()):
         revoked = row.revoked_at.isoformat() if row.revoked_at else "-"
-        typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{row.prefix}…\t{row.created_at.isoformat()}\t{revoked}")
+        typer.echo(
+            f"{row.id}\t{row.role}\t{row.name}\t{row.prefix}…\t{row.created_at.isoformat()}\t{revoked}"
+        )
 
 
 @keys_cli.command("revoke")
-def keys_revoke(key_id: Annotated[int, typer.Argument(help="The key's id (see `keys list`).")]) -> None:
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id (see `keys list`).")],
+) -> None:
     """Revoke a key: it stops working at once."""
     from app.keys.admin import revoke_key
 
@@ -126,4 +132,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -13,11 +13,15 @@ from app.core.search_schema import IGNORED_BY_AUTOGENERATE
 config = context.config
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Leave alone what the store's own search engine owns (FTS5 tables, tsvector column)."""
     if name is None:
         return True
-    return not any(name == ignored or name.startswith(ignored + "_") for ignored in IGNORED_BY_AUTOGENERATE)
+    return not any(
+        name == ignored or name.startswith(ignored + "_") for ignored in IGNORED_BY_AUTOGENERATE
+    )
 
 
 def run_migrations_online() -> None:

@@ -75,7 +75,9 @@ def postgres_database() -> Iterator[str]:
     """One migrated database per test process (xdist worker); tables are emptied between tests."""
     require("PostgreSQL", "127.0.0.1", 5432)
     name = f"inkwell_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
@@ -93,11 +95,17 @@ def _empty_postgres(url: str) -> None:
     with engine.begin() as conn:
         tables = [
             row[0]
-            for row in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            for row in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
             if row[0] not in TABLES_KEPT
         ]
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO content_version (id, version, changed_at) VALUES (1, 1, now())"))
+        conn.execute(
+            text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        )
+        conn.execute(
+            text("INSERT INTO content_version (id, version, changed_at) VALUES (1, 1, now())")
+        )
     engine.dispose()
 
 

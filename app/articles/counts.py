@@ -15,7 +15,9 @@ from app.tags.models import Tag
 
 
 def _statements(
-    category_ids: Iterable[int] | None, author_ids: Iterable[int] | None, tag_ids: Iterable[int] | None
+    category_ids: Iterable[int] | None,
+    author_ids: Iterable[int] | None,
+    tag_ids: Iterable[int] | None,
 ) -> list[object]:
     published = Article.status == "published"
     statements: list[object] = []

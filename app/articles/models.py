@@ -29,8 +29,12 @@ class Article(SQLModel, table=True):
     excerpt: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: str = Field(default="draft", max_length=16)
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
     category_id: int = Field(
         sa_column=Column(Integer, ForeignKey("category.id", ondelete="RESTRICT"), nullable=False)
     )
@@ -57,9 +61,7 @@ class ArticleTag(SQLModel, table=True):
     __table_args__ = (Index("ix_article_tag_tag", "tag_id", "article_id"),)
 
     article_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
     )
     tag_id: int = Field(
         sa_column=Column(Integer, ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)
@@ -74,6 +76,10 @@ class ArticleSlug(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=200, unique=True)
     article_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(
+            Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -120,7 +120,9 @@ async def summaries_by_ids(
     if not ids:
         return []
     found, _ = await summaries(
-        session, summary_select().where(Article.id.in_(ids), visible_at(now)), public_base  # type: ignore[union-attr]
+        session,
+        summary_select().where(Article.id.in_(ids), visible_at(now)),
+        public_base,  # type: ignore[union-attr]
     )
     by_id = {summary.id: summary for summary in found}
     return [by_id[i] for i in ids if i in by_id]
@@ -173,7 +175,9 @@ class ArticleFilters:
             found.append(Article.author_id == self.author_id)  # type: ignore[arg-type]
         if self.tag_id is not None:
             found.append(
-                Article.id.in_(select(ArticleTag.article_id).where(ArticleTag.tag_id == self.tag_id))  # type: ignore[union-attr]
+                Article.id.in_(
+                    select(ArticleTag.article_id).where(ArticleTag.tag_id == self.tag_id)
+                )  # type: ignore[union-attr]
             )
         if self.match is not None:
             found.append(self.match)
@@ -202,7 +206,9 @@ async def count_visible(session: AsyncSession, filters: ArticleFilters, now: dat
     the (few) scheduled ones still waiting; anything else counts over an index, once per version."""
     conditions = filters.conditions()
     if not filters.counted_by_maintained_counter:
-        return int(await session.scalar(select(func.count()).where(visible_at(now), *conditions)) or 0)
+        return int(
+            await session.scalar(select(func.count()).where(visible_at(now), *conditions)) or 0
+        )
     if filters.category_id is not None:
         published = select(Category.article_count).where(Category.id == filters.category_id)
     elif filters.author_id is not None:
@@ -291,7 +297,11 @@ async def related_ids(
     newest first among equals. The pool is the newest few per tag and in the category, so the
     cost does not grow with the size of the archive."""
     tag_ids = list(
-        (await session.scalars(select(ArticleTag.tag_id).where(ArticleTag.article_id == article_id))).all()
+        (
+            await session.scalars(
+                select(ArticleTag.tag_id).where(ArticleTag.article_id == article_id)
+            )
+        ).all()
     )
     shared: dict[int, int] = defaultdict(int)
     for tag_id in tag_ids:
@@ -314,12 +324,17 @@ async def related_ids(
         return []
     rows = await session.execute(
         select(Article.id, Article.category_id, Article.published_at).where(
-            Article.id.in_(pool), visible_at(now)  # type: ignore[union-attr]
+            Article.id.in_(pool),
+            visible_at(now),  # type: ignore[union-attr]
         )
     )
     scored = sorted(
         rows.all(),
-        key=lambda r: (shared.get(r.id, 0) * 2 + (1 if r.category_id == category_id else 0), r.published_at, r.id),
+        key=lambda r: (
+            shared.get(r.id, 0) * 2 + (1 if r.category_id == category_id else 0),
+            r.published_at,
+            r.id,
+        ),
         reverse=True,
     )
     return [r.id for r in scored[:limit]]

@@ -8,13 +8,25 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.articles import repository
-from app.articles.schemas import SUMMARY_FIELDS, ArticleDetail, ArticleList, ArticleSort, RelatedList
+from app.articles.schemas import (
+    SUMMARY_FIELDS,
+    ArticleDetail,
+    ArticleList,
+    ArticleSort,
+    RelatedList,
+)
 from app.authors.models import Author
 from app.categories.models import Category
 from app.core.db import SessionDep
 from app.core.errors import NotFound, responses
 from app.core.json import model_response
-from app.core.pagination import PageParams, build_page_meta, decode_cursor, encode_cursor, page_params
+from app.core.pagination import (
+    PageParams,
+    build_page_meta,
+    decode_cursor,
+    encode_cursor,
+    page_params,
+)
 from app.core.query_params import FieldsParam, parse_fields
 from app.core.surrogate import article_key, author_key, category_key, surrogate_header, tag_key
 from app.core.types import Timestamp, utcnow
@@ -32,14 +44,20 @@ async def article_filters(
     category: FilterSlug = None,
     tag: FilterSlug = None,
     author: FilterSlug = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Full-text query.")] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Full-text query.")
+    ] = None,
     published_after: Annotated[Timestamp | None, Query(description="RFC 3339, inclusive.")] = None,
     published_before: Annotated[Timestamp | None, Query(description="RFC 3339, exclusive.")] = None,
 ) -> repository.ArticleFilters:
     dialect = request.app.state.database.read_engine.dialect.name
     return repository.ArticleFilters(
-        category_id=await repository.id_by_slug(session, Category, category, "category") if category else None,
-        author_id=await repository.id_by_slug(session, Author, author, "author") if author else None,
+        category_id=await repository.id_by_slug(session, Category, category, "category")
+        if category
+        else None,
+        author_id=await repository.id_by_slug(session, Author, author, "author")
+        if author
+        else None,
         tag_id=await repository.id_by_slug(session, Tag, tag, "tag") if tag else None,
         match=match_condition(dialect, q) if q else None,
         published_after=published_after,
@@ -94,7 +112,9 @@ async def list_articles(
         now=now,
         public_base=request.app.state.settings.public_base,
     )
-    total = None if paging.cursor is not None else await repository.count_visible(session, filters, now)
+    total = (
+        None if paging.cursor is not None else await repository.count_visible(session, filters, now)
+    )
     next_cursor = encode_cursor(sort, after) if after else None
     meta, links, link_header = build_page_meta(
         request, paging, total=total, next_cursor=next_cursor, has_more=after is not None
@@ -139,7 +159,9 @@ async def get_article(
     settings = request.app.state.settings
     found = await repository.detail(session, article, settings.public_base, settings.site_name)  # type: ignore[arg-type]
     keys = [article_key(found.id), category_key(found.category.slug), author_key(found.author.slug)]
-    return model_response(found, headers=surrogate_header(*keys, *(tag_key(t.slug) for t in found.tags)))
+    return model_response(
+        found, headers=surrogate_header(*keys, *(tag_key(t.slug) for t in found.tags))
+    )
 
 
 @router.get(
@@ -159,10 +181,10 @@ async def list_related_articles(
         return article
     now = utcnow()
     ids = await repository.related_ids(session, article.id, article.category_id, limit, now)  # type: ignore[attr-defined]
-    items = await repository.summaries_by_ids(session, ids, request.app.state.settings.public_base, now)
-    return model_response(
-        RelatedList(data=items), headers=surrogate_header("articles", article_key(article.id))  # type: ignore[attr-defined]
+    items = await repository.summaries_by_ids(
+        session, ids, request.app.state.settings.public_base, now
     )
-
-
-
+    return model_response(
+        RelatedList(data=items),
+        headers=surrogate_header("articles", article_key(article.id)),  # type: ignore[attr-defined]
+    )

@@ -27,7 +27,9 @@ def public_status(status: str, published_at: datetime | None, now: datetime) -> 
     return status
 
 
-def schedule_bounds(now: datetime) -> tuple[ColumnElement[datetime], ColumnElement[datetime]]:
+def schedule_bounds(
+    now: datetime,
+) -> tuple[ColumnElement[datetime | None], ColumnElement[datetime | None]]:
     """(newest publish time that has passed, next one to come): feeds the content version."""
     published_at = Article.published_at
     passed = select(func.max(published_at)).where(visible_at(now)).scalar_subquery()

@@ -17,5 +17,9 @@ class Author(SQLModel, table=True):
     bio: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     avatar_url: str | None = Field(default=None, max_length=500)
     article_count: int = 0
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -22,7 +22,12 @@ from app.core.types import utcnow
 router = APIRouter(prefix="/api/v1", tags=["taxonomy"])
 
 
-@router.get("/authors/{slug}", response_model=AuthorPublic, responses=responses(404, 422), summary="Get an author")
+@router.get(
+    "/authors/{slug}",
+    response_model=AuthorPublic,
+    responses=responses(404, 422),
+    summary="Get an author",
+)
 async def get_author(
     request: Request, session: SessionDep, slug: Annotated[str, Path(max_length=120)]
 ) -> Response:

@@ -15,7 +15,9 @@ from app.categories.schemas import CategoryPublic
 async def waiting_by_category(session: AsyncSession, now: datetime) -> dict[int, int]:
     """Scheduled articles not yet live, per category: counters include them until their time."""
     rows = await session.execute(
-        select(Article.category_id, func.count()).where(scheduled_after(now)).group_by(Article.category_id)
+        select(Article.category_id, func.count())
+        .where(scheduled_after(now))
+        .group_by(Article.category_id)
     )
     return {category_id: count for category_id, count in rows.all()}
 
@@ -33,7 +35,9 @@ def public(category: Any, waiting: dict[int, int]) -> CategoryPublic:
 
 
 async def all_in_menu_order(session: AsyncSession, now: datetime) -> list[CategoryPublic]:
-    rows = (await session.execute(select(Category).order_by(Category.position, Category.id))).scalars()
+    rows = (
+        await session.execute(select(Category).order_by(Category.position, Category.id))
+    ).scalars()
     waiting = await waiting_by_category(session, now)
     return [public(row, waiting) for row in rows]
 

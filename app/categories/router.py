@@ -19,7 +19,9 @@ router = APIRouter(prefix="/api/v1", tags=["taxonomy"])
 CategorySlug = Annotated[str, Path(max_length=120)]
 
 
-@router.get("/categories", response_model=CategoryList, responses=responses(422), summary="List categories")
+@router.get(
+    "/categories", response_model=CategoryList, responses=responses(422), summary="List categories"
+)
 async def list_categories(session: SessionDep) -> Response:
     """Every category in menu order, each with its count of published articles."""
     data = await repository.all_in_menu_order(session, utcnow())
@@ -27,7 +29,10 @@ async def list_categories(session: SessionDep) -> Response:
 
 
 @router.get(
-    "/categories/{slug}", response_model=CategoryPublic, responses=responses(404, 422), summary="Get a category"
+    "/categories/{slug}",
+    response_model=CategoryPublic,
+    responses=responses(404, 422),
+    summary="Get a category",
 )
 async def get_category(session: SessionDep, slug: CategorySlug) -> Response:
     """One category."""

@@ -55,6 +55,8 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
-            413, f"The request body is larger than {self.max_bytes} bytes.", code="payload-too-large"
+            413,
+            f"The request body is larger than {self.max_bytes} bytes.",
+            code="payload-too-large",
         )
         await response(scope, receive, send)

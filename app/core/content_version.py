@@ -24,7 +24,9 @@ from app.core.types import as_utc, utcnow
 
 log = logging.getLogger("inkwell.content_version")
 
-ScheduleBounds = Callable[[datetime], tuple[ColumnElement[datetime], ColumnElement[datetime]]]
+ScheduleBounds = Callable[
+    [datetime], tuple[ColumnElement[datetime | None], ColumnElement[datetime | None]]
+]
 """Given `now`: (newest publish time <= now, oldest publish time > now) as scalar subqueries."""
 
 
@@ -46,7 +48,9 @@ async def bump_content_version(session: AsyncSession) -> None:
 
 
 class ContentVersionTracker:
-    def __init__(self, sessionmaker: Callable[[], AsyncSession], schedule_bounds: ScheduleBounds) -> None:
+    def __init__(
+        self, sessionmaker: Callable[[], AsyncSession], schedule_bounds: ScheduleBounds
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._schedule_bounds = schedule_bounds
         self.current = VersionSnapshot("0", utcnow(), None)
@@ -68,7 +72,9 @@ class ContentVersionTracker:
             newest_passed = _aware(newest_passed)
             last_modified = max(filter(None, (_aware(changed_at), newest_passed)))
             stamp = int(newest_passed.timestamp()) if newest_passed else 0
-            self.current = VersionSnapshot(f"{version}.{stamp}", last_modified, _aware(next_publication))
+            self.current = VersionSnapshot(
+                f"{version}.{stamp}", last_modified, _aware(next_publication)
+            )
             self.stale = False
             return self.current
 

@@ -12,7 +12,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -70,7 +75,9 @@ def _sqlite_begin_immediate_on_write(engine: Engine) -> None:
 def make_async_engine(url: str, *, pool_size: int = 10, for_writes: bool = False) -> AsyncEngine:
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
-        engine = create_async_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if for_writes:
             _sqlite_begin_immediate_on_write(engine.sync_engine)
@@ -89,7 +96,9 @@ class Database:
         self.is_sqlite = is_sqlite(url)
         self.read_engine = make_async_engine(url)
         self.write_engine = (
-            make_async_engine(url, pool_size=4, for_writes=True) if self.is_sqlite else self.read_engine
+            make_async_engine(url, pool_size=4, for_writes=True)
+            if self.is_sqlite
+            else self.read_engine
         )
         # The same dict object for both: services registered later (tracker, outbox) are seen.
         self.reader = make_sessionmaker(self.read_engine, self.session_info)

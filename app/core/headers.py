@@ -29,7 +29,11 @@ class SecurityHeadersMiddleware:
         )
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
-        csp = DOCS_CSP if path in ("/docs", "/redoc") or path.startswith("/static-offline-docs") else API_CSP
+        csp = (
+            DOCS_CSP
+            if path in ("/docs", "/redoc") or path.startswith("/static-offline-docs")
+            else API_CSP
+        )
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

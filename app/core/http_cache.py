@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.content_version import ContentVersionTracker, VersionSnapshot
-from app.core.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,9 @@ class HttpCacheMiddleware:
 
         entry = self.cache.get(path, query, validity)
         if entry is None:
-            entry = await self._render(scope, receive, (path, query, validity), etag, cache_control, snapshot)
+            entry = await self._render(
+                scope, receive, (path, query, validity), etag, cache_control, snapshot
+            )
             if entry is None:
                 return  # not cacheable; already sent
         if (
@@ -182,9 +183,9 @@ class HttpCacheMiddleware:
         self,
         scope: Scope,
         receive: Receive,
+        send: Send,
         key: tuple[str, str, str],
         etag: str,
-        cache_control: str,
         snapshot: VersionSnapshot,
     ) -> CachedAnswer | None:
         """Run the app; keep 200 and 301 answers, send anything else straight through."""
@@ -237,7 +238,9 @@ def _not_modified_since(header: bytes | None, snapshot: VersionSnapshot) -> bool
     return snapshot.last_modified.replace(microsecond=0) <= since
 
 
-async def _send_not_modified(send: Send, etag: str, cache_control: str, snapshot: VersionSnapshot) -> None:
+async def _send_not_modified(
+    send: Send, etag: str, cache_control: str, snapshot: VersionSnapshot
+) -> None:
     headers = [
         (b"etag", etag.encode()),
         (b"cache-control", cache_control.encode()),
@@ -263,6 +266,3 @@ def prefix_rule(prefixes: Sequence[str], policy: CachePolicy = CachePolicy()) ->
         return policy if path.startswith(tuple(prefixes)) else None
 
     return rule
-
-
-__all__ = ["CachePolicy", "HttpCacheMiddleware", "ResponseCache", "prefix_rule", "utcnow"]

@@ -14,7 +14,10 @@ import app
 
 
 def migrations_dir() -> Path:
-    for candidate in (Path(app.__file__).resolve().parent.parent / "migrations", Path.cwd() / "migrations"):
+    for candidate in (
+        Path(app.__file__).resolve().parent.parent / "migrations",
+        Path.cwd() / "migrations",
+    ):
         if (candidate / "env.py").exists():
             return candidate
     raise RuntimeError("the migrations/ folder was not found next to the app package")

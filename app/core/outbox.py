@@ -11,6 +11,7 @@ at least once; handlers make repeats harmless (a fixed Message-ID, a delivery id
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -93,10 +94,8 @@ class OutboxWorker:
             if worked:
                 continue
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
-            except TimeoutError:
-                pass
 
     async def run_once(self) -> int:
         jobs = await self._claim()
@@ -147,12 +146,19 @@ class OutboxWorker:
         if error is None:
             values = {"status": "done", "finished_at": now, "lease_until": None, "last_error": None}
         elif permanent or job.attempts >= job.max_attempts:
-            values = {"status": "failed", "finished_at": now, "lease_until": None, "last_error": error}
+            values = {
+                "status": "failed",
+                "finished_at": now,
+                "lease_until": None,
+                "last_error": error,
+            }
             log.error("outbox job %s (%s) failed for good: %s", job.id, job.kind, error)
         else:
             retry_at = now + timedelta(seconds=backoff_seconds(job.attempts))
             values = {"due_at": retry_at, "lease_until": None, "last_error": error}
-            log.warning("outbox job %s (%s) will retry at %s: %s", job.id, job.kind, retry_at, error)
+            log.warning(
+                "outbox job %s (%s) will retry at %s: %s", job.id, job.kind, retry_at, error
+            )
         async with self._sessionmaker() as session:
             await session.execute(update(OutboxJob).where(OutboxJob.id == job.id).values(**values))  # type: ignore[arg-type]
             await session.commit()
@@ -161,6 +167,8 @@ class OutboxWorker:
 async def backlog(session: AsyncSession) -> dict[str, int]:
     """Pending jobs by kind: what /metrics and an operator look at."""
     rows = await session.execute(
-        select(OutboxJob.kind, func.count()).where(OutboxJob.status == "pending").group_by(OutboxJob.kind)
+        select(OutboxJob.kind, func.count())
+        .where(OutboxJob.status == "pending")
+        .group_by(OutboxJob.kind)
     )
     return {kind: count for kind, count in rows.all()}

@@ -51,11 +51,16 @@ class PageParams(BaseModel):
 
 def page_params(
     page: Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")] = 1,
-    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Items per page (≤ 100).")] = 20,
+    per_page: Annotated[
+        int, Query(ge=1, le=MAX_PER_PAGE, description="Items per page (≤ 100).")
+    ] = 20,
     cursor: Annotated[
         str | None,
-        Query(max_length=512, description="Keyset cursor from `meta.next_cursor`: as fast on the "
-              "millionth item as on the first. Overrides `page`."),
+        Query(
+            max_length=512,
+            description="Keyset cursor from `meta.next_cursor`: as fast on the "
+            "millionth item as on the first. Overrides `page`.",
+        ),
     ] = None,
 ) -> PageParams:
     return PageParams(page=page, per_page=per_page, cursor=cursor)
@@ -108,7 +113,9 @@ def build_page_meta(
 
     if params.cursor is not None:
         meta = PageMeta(per_page=params.per_page, next_cursor=next_cursor if has_more else None)
-        links = Links(self=url_with(), next=url_with(cursor=next_cursor, page=None) if has_more else None)
+        links = Links(
+            self=url_with(), next=url_with(cursor=next_cursor, page=None) if has_more else None
+        )
     else:
         total_pages = max(1, math.ceil(total / params.per_page)) if total is not None else None
         if total_pages is not None and params.page > total_pages and params.page > 1:

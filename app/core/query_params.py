@@ -36,7 +36,9 @@ async def reject_unknown_query_params(request: Request) -> None:
     if unknown:
         raise Unprocessable(
             f"Unknown query parameter(s): {', '.join(unknown)}.",
-            errors=[FieldError(field=f"query.{name}", message="unknown parameter") for name in unknown],
+            errors=[
+                FieldError(field=f"query.{name}", message="unknown parameter") for name in unknown
+            ],
         )
 
 

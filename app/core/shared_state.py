@@ -140,7 +140,7 @@ class RedisState(_LimitsMixin):
             raise
         raw = await self._redis.hgetall(taken)
         await self._redis.delete(taken)
-        return {field: int(value) for field, value in raw.items()}
+        return {str(field): int(value) for field, value in raw.items()}
 
     async def pending_counts(self, bucket: str) -> int:
         values = await self._redis.hvals(self._key("counts", bucket))

@@ -15,7 +15,9 @@ from app.keys.permissions import Role
 from app.keys.service import new_key_row
 
 
-def create_key(settings: Settings, *, role: str, name: str, author_slug: str | None) -> tuple[str, ApiKey]:
+def create_key(
+    settings: Settings, *, role: str, name: str, author_slug: str | None
+) -> tuple[str, ApiKey]:
     try:
         chosen = Role(role)
     except ValueError:
@@ -31,7 +33,9 @@ def create_key(settings: Settings, *, role: str, name: str, author_slug: str | N
                 author_id = session.scalar(select(Author.id).where(Author.slug == author_slug))
                 if author_id is None:
                     raise ValueError(f"no author with slug {author_slug!r}")
-            key, row = new_key_row(settings.secret_key, role=chosen, name=name or chosen.value, author_id=author_id)
+            key, row = new_key_row(
+                settings.secret_key, role=chosen, name=name or chosen.value, author_id=author_id
+            )
             session.add(row)
             session.commit()
             session.refresh(row)
@@ -54,7 +58,9 @@ def revoke_key(settings: Settings, key_id: int) -> bool:
     try:
         with Session(engine) as session:
             result = session.execute(
-                update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=utcnow())  # type: ignore[union-attr]
+                update(ApiKey)
+                .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+                .values(revoked_at=utcnow())  # type: ignore[union-attr]
             )
             session.commit()
             return bool(result.rowcount)  # type: ignore[attr-defined]

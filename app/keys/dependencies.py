@@ -13,7 +13,9 @@ from app.core.errors import Forbidden, Unauthorized
 from app.keys.permissions import Permission, allows
 from app.keys.service import Principal, looks_like_key, principal_for
 
-bearer = HTTPBearer(auto_error=False, description="An inkwell API key: `Authorization: Bearer ink_…`")
+bearer = HTTPBearer(
+    auto_error=False, description="An inkwell API key: `Authorization: Bearer ink_…`"
+)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
@@ -24,15 +26,23 @@ async def optional_principal(
     header = request.headers.get("authorization")
     if header is None:
         return None
-    if credentials is None or credentials.scheme.lower() != "bearer" or not looks_like_key(credentials.credentials):
+    if (
+        credentials is None
+        or credentials.scheme.lower() != "bearer"
+        or not looks_like_key(credentials.credentials)
+    ):
         raise Unauthorized("The Authorization header must be `Bearer <inkwell API key>`.")
-    principal = await principal_for(session, request.app.state.settings.secret_key, credentials.credentials)
+    principal = await principal_for(
+        session, request.app.state.settings.secret_key, credentials.credentials
+    )
     if principal is None:
         raise Unauthorized("This API key is not valid (unknown or revoked).")
     return principal
 
 
-async def current_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+async def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
     if principal is None:
         raise Unauthorized()
     return principal
@@ -43,7 +53,9 @@ def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
 
     async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not allows(principal.role, permission):
-            raise Forbidden(f"The {principal.role.value} role may not {permission.value.replace('_', ' ')}.")
+            raise Forbidden(
+                f"The {principal.role.value} role may not {permission.value.replace('_', ' ')}."
+            )
         return principal
 
     return check

@@ -21,5 +21,7 @@ class ApiKey(SQLModel, table=True):
     author_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("author.id", ondelete="SET NULL"))
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

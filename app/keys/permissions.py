@@ -29,8 +29,15 @@ P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.EDITOR: frozenset(
-        {P.READ_UNPUBLISHED, P.WRITE_OWN_ARTICLES, P.WRITE_ANY_ARTICLE, P.PUBLISH, P.DELETE_ARTICLES,
-         P.WRITE_TAXONOMY, P.MODERATE_COMMENTS}
+        {
+            P.READ_UNPUBLISHED,
+            P.WRITE_OWN_ARTICLES,
+            P.WRITE_ANY_ARTICLE,
+            P.PUBLISH,
+            P.DELETE_ARTICLES,
+            P.WRITE_TAXONOMY,
+            P.MODERATE_COMMENTS,
+        }
     ),
     Role.AUTHOR: frozenset({P.READ_UNPUBLISHED, P.WRITE_OWN_ARTICLES}),
     Role.MODERATOR: frozenset({P.MODERATE_COMMENTS}),
@@ -44,7 +51,10 @@ def allows(role: Role, permission: Permission) -> bool:
 def matrix_markdown() -> str:
     """The matrix as a Markdown table (the README's copy is checked against this)."""
     roles = list(Role)
-    lines = ["| permission | " + " | ".join(r.value for r in roles) + " |", "|---|" + "---|" * len(roles)]
+    lines = [
+        "| permission | " + " | ".join(r.value for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
     for permission in Permission:
         marks = ["yes" if allows(r, permission) else "—" for r in roles]
         lines.append(f"| {permission.value} | " + " | ".join(marks) + " |")

@@ -47,10 +47,15 @@ def looks_like_key(value: str) -> bool:
     return value.startswith(KEY_PREFIX) and 20 <= len(value) <= 100 and value.isascii()
 
 
-def new_key_row(secret_key: str, *, role: Role, name: str, author_id: int | None) -> tuple[str, ApiKey]:
+def new_key_row(
+    secret_key: str, *, role: Role, name: str, author_id: int | None
+) -> tuple[str, ApiKey]:
     key = new_key()
     row = ApiKey(
-        name=name, role=role.value, prefix=key[:PREFIX_SHOWN], key_hash=hash_key(secret_key, key),
+        name=name,
+        role=role.value,
+        prefix=key[:PREFIX_SHOWN],
+        key_hash=hash_key(secret_key, key),
         author_id=author_id,
     )
     return key, row
@@ -63,11 +68,15 @@ async def principal_for(session: AsyncSession, secret_key: str, key: str) -> Pri
     # The lookup is by hash, so timing says nothing about the key; compare anyway, in constant time.
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest):
         return None
-    return Principal(key_id=row.id or 0, name=row.name, role=Role(row.role), author_id=row.author_id)
+    return Principal(
+        key_id=row.id or 0, name=row.name, role=Role(row.role), author_id=row.author_id
+    )
 
 
 async def revoke(session: AsyncSession, key_id: int, when: datetime | None = None) -> bool:
     result = await session.execute(
-        update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=when or utcnow())  # type: ignore[union-attr]
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=when or utcnow())  # type: ignore[union-attr]
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -23,4 +23,6 @@ async def demo_image(name: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]) -
         f'<rect x="640" y="360" width="420" height="200" fill="{front}" opacity="0.5"/>'
         "</svg>"
     )
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )

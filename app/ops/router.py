@@ -43,7 +43,9 @@ async def readyz(request: Request) -> Response:
     except Exception as exc:
         return problem_response(503, f"The database is not reachable: {type(exc).__name__}.")
     if revision != head:
-        return problem_response(503, f"The database is at migration {revision}, not {head}: run `inkwell migrate`.")
+        return problem_response(
+            503, f"The database is at migration {revision}, not {head}: run `inkwell migrate`."
+        )
     return model_response(
         Readiness(status="ready", database="ok", migration=revision, head=head),
         headers={"Cache-Control": "no-store"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from sqlalchemy import Float, String, bindparam, func, literal, literal_column, select, text
 from sqlalchemy.sql import ColumnElement, Select
@@ -31,15 +32,19 @@ def fts5_query(query: str) -> str:
 def match_ids(dialect: str, query: str) -> Select[tuple[int]]:
     """Ids of the articles matching `query` (any status: callers apply visibility)."""
     if dialect == "sqlite":
-        return select(literal_column("rowid", type_=Float).label("id")).select_from(
-            text("article_search")
-        ).where(text("article_search MATCH :fts").bindparams(fts=fts5_query(query)))  # type: ignore[return-value]
+        return (
+            select(literal_column("rowid", type_=Float).label("id"))
+            .select_from(text("article_search"))
+            .where(text("article_search MATCH :fts").bindparams(fts=fts5_query(query)))
+        )  # type: ignore[return-value]
     return select(Article.id).where(_pg_match(query))  # type: ignore[return-value]
 
 
 def _pg_query(query: str) -> ColumnElement[object]:
     words = terms(query)
-    joined = " & ".join(f"{word}:*" if i == len(words) - 1 else word for i, word in enumerate(words))
+    joined = " & ".join(
+        f"{word}:*" if i == len(words) - 1 else word for i, word in enumerate(words)
+    )
     return func.to_tsquery("english", literal(joined or "''", String))
 
 
@@ -53,10 +58,10 @@ def match_condition(dialect: str, query: str) -> ColumnElement[bool]:
     return _pg_match(query)
 
 
-def ranked_matches(dialect: str, query: str) -> tuple[Select[tuple[int, float]], str]:
-    """(id, rank) of matches, best first when ordered by rank ascending: a subquery to join."""
+def ranked_matches(dialect: str, query: str) -> Select[Any]:
+    """(id, rank) of the matches, best first by ascending rank: a subquery to join."""
     if dialect == "sqlite":
-        statement = (
+        return (
             select(
                 literal_column("rowid").label("id"),
                 literal_column("bm25(article_search, 10.0, 1.0)").label("rank"),
@@ -64,23 +69,24 @@ def ranked_matches(dialect: str, query: str) -> tuple[Select[tuple[int, float]],
             .select_from(text("article_search"))
             .where(text("article_search MATCH :fts").bindparams(fts=fts5_query(query)))
         )
-        return statement, "asc"  # type: ignore[return-value]
     rank = func.ts_rank_cd(literal_column("article.search_vector"), _pg_query(query))
-    statement = select(Article.id.label("id"), (-rank).label("rank")).where(_pg_match(query))  # type: ignore[union-attr]
-    return statement, "asc"  # type: ignore[return-value]
+    return select(Article.id.label("id"), (-rank).label("rank")).where(_pg_match(query))
 
 
 def snippet_sql(dialect: str, query: str) -> Select[tuple[int, str]]:
     """Highlighted snippets of given ids (bind `ids`), marked with sentinel characters."""
     if dialect == "sqlite":
-        return select(  # type: ignore[return-value]
-            literal_column("rowid").label("id"),
-            literal_column(
-                f"snippet(article_search, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 24)"
-            ).label("snippet"),
-        ).select_from(text("article_search")).where(
-            text("article_search MATCH :fts").bindparams(fts=fts5_query(query))
-        ).where(literal_column("rowid").in_(bindparam("ids", expanding=True)))
+        return (
+            select(  # type: ignore[return-value]
+                literal_column("rowid").label("id"),
+                literal_column(
+                    f"snippet(article_search, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 24)"
+                ).label("snippet"),
+            )
+            .select_from(text("article_search"))
+            .where(text("article_search MATCH :fts").bindparams(fts=fts5_query(query)))
+            .where(literal_column("rowid").in_(bindparam("ids", expanding=True)))
+        )
     options = f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1"
     return select(  # type: ignore[return-value]
         Article.id.label("id"),  # type: ignore[union-attr]

@@ -46,7 +46,12 @@ class SearchResults(BaseModel):
     links: Links
 
 
-@router.get("/search", response_model=SearchResults, responses=responses(404, 422), summary="Search articles")
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    responses=responses(404, 422),
+    summary="Search articles",
+)
 async def search_articles(
     request: Request,
     session: SessionDep,
@@ -61,9 +66,11 @@ async def search_articles(
         raise Unprocessable.on("query.q", "the query has no words to look for")
     dialect = request.app.state.database.read_engine.dialect.name
     now = utcnow()
-    ranked, _ = engine.ranked_matches(dialect, q)
-    hits = ranked.subquery("hits")
-    base_conditions = [visible_at(now), *[c for c in filters.conditions() if c is not filters.match]]
+    hits = engine.ranked_matches(dialect, q).subquery("hits")
+    base_conditions = [
+        visible_at(now),
+        *[c for c in filters.conditions() if c is not filters.match],
+    ]
     statement = (
         articles.summary_select()
         .join(hits, hits.c.id == Article.id)
@@ -99,6 +106,3 @@ async def search_articles(
         links=links,
     )
     return model_response(results, headers={"Link": link_header, **surrogate_header("articles")})
-
-
-

@@ -33,7 +33,9 @@ class SectionList(BaseModel):
     data: list[Section]
 
 
-@router.get("/sections", response_model=SectionList, responses=responses(422), summary="Home page sections")
+@router.get(
+    "/sections", response_model=SectionList, responses=responses(422), summary="Home page sections"
+)
 async def list_sections(
     request: Request,
     session: SessionDep,
@@ -55,9 +57,13 @@ async def list_sections(
                 )
             ).all()
         )
-    found = await articles.summaries_by_ids(session, ids, request.app.state.settings.public_base, now)
+    found = await articles.summaries_by_ids(
+        session, ids, request.app.state.settings.public_base, now
+    )
     by_category: dict[str, list[ArticleSummary]] = {}
     for summary in found:
         by_category.setdefault(summary.category.slug, []).append(summary)
     data = [Section(category=c, articles=by_category.get(c.slug, [])) for c in menu]
-    return model_response(SectionList(data=data), headers=surrogate_header("articles", "categories"))
+    return model_response(
+        SectionList(data=data), headers=surrogate_header("articles", "categories")
+    )

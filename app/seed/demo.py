@@ -68,7 +68,9 @@ def _body(rng: random.Random, topic: str, number: int, rich: bool) -> str:
     for index, heading in enumerate(sections):
         parts.append(f"<h2>{html.escape(heading)}</h2>")
         for _ in range(rng.randint(2, 3) if rich else 1):
-            sentences = " ".join(_sentence(rng, topic) for _ in range(rng.randint(2, 4) if rich else 2))
+            sentences = " ".join(
+                _sentence(rng, topic) for _ in range(rng.randint(2, 4) if rich else 2)
+            )
             parts.append(f"<p>{html.escape(sentences)}</p>")
         if index == 0:
             parts.append(
@@ -81,7 +83,9 @@ def _body(rng: random.Random, topic: str, number: int, rich: bool) -> str:
     return "".join(parts)
 
 
-def _article_rows(count: int, now: datetime, ids: dict[str, Any], rng: random.Random) -> Iterator[tuple[dict[str, Any], list[int]]]:
+def _article_rows(
+    count: int, now: datetime, ids: dict[str, Any], rng: random.Random
+) -> Iterator[tuple[dict[str, Any], list[int]]]:
     rich = count <= RICH_BODY_LIMIT
     span = timedelta(days=max(30, count // 200))  # a few hundred articles a day at scale
     slugs = [slug for slug, _, _ in words.CATEGORIES]
@@ -99,7 +103,9 @@ def _article_rows(count: int, now: datetime, ids: dict[str, Any], rng: random.Ra
             "status": "published",
             "published_at": published,
             "created_at": published,
-            "updated_at": published + timedelta(minutes=rng.randint(0, 600)) if number % 5 == 0 else published,
+            "updated_at": published + timedelta(minutes=rng.randint(0, 600))
+            if number % 5 == 0
+            else published,
             "category_id": ids["categories"][category],
             "author_id": rng.choice(ids["authors"]),
             "hero_url": f"/media/demo/hero-{number % 211}.svg",
@@ -110,7 +116,9 @@ def _article_rows(count: int, now: datetime, ids: dict[str, Any], rng: random.Ra
             "body_source": body,
             "body_html": body_html,
             "body_text": text_,
-            "toc": orjson.dumps([{"id": t.id, "text": t.text, "level": t.level} for t in toc]).decode(),
+            "toc": orjson.dumps(
+                [{"id": t.id, "text": t.text, "level": t.level} for t in toc]
+            ).decode(),
             "reading_time_minutes": reading_time(text_),
             "comment_count": 0,
             "comments_open": True,
@@ -128,7 +136,15 @@ def _taxonomy(conn: Connection, rng: random.Random, now: datetime) -> dict[str, 
     conn.execute(
         insert(Category),
         [
-            {"slug": s, "name": n, "description": d, "position": i, "article_count": 0, "created_at": now, "updated_at": now}
+            {
+                "slug": s,
+                "name": n,
+                "description": d,
+                "position": i,
+                "article_count": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
             for i, (s, n, d) in enumerate(words.CATEGORIES, start=1)
         ],
     )
@@ -148,7 +164,10 @@ def _taxonomy(conn: Connection, rng: random.Random, now: datetime) -> dict[str, 
     conn.execute(insert(Author), authors)
     conn.execute(
         insert(Tag),
-        [{"slug": t, "name": t.replace("-", " ").title(), "article_count": 0, "created_at": now} for t in words.TAGS],
+        [
+            {"slug": t, "name": t.replace("-", " ").title(), "article_count": 0, "created_at": now}
+            for t in words.TAGS
+        ],
     )
     return {
         "categories": dict(conn.execute(select(Category.slug, Category.id)).all()),  # type: ignore[arg-type]
@@ -157,7 +176,9 @@ def _taxonomy(conn: Connection, rng: random.Random, now: datetime) -> dict[str, 
     }
 
 
-def seed_demo(database_url: str, articles: int = 300, *, seed: int = 7, now: datetime | None = None) -> SeedReport:
+def seed_demo(
+    database_url: str, articles: int = 300, *, seed: int = 7, now: datetime | None = None
+) -> SeedReport:
     """Load the demo site into an empty store (migrating it first). A non-empty store is left alone."""
     started = time.perf_counter()
     upgrade_to_head(database_url)
@@ -188,9 +209,14 @@ def seed_demo(database_url: str, articles: int = 300, *, seed: int = 7, now: dat
             if bulk:
                 for statement in search_schema.SQLITE_UP:
                     conn.exec_driver_sql(statement)
-                conn.exec_driver_sql("INSERT INTO article_search(article_search) VALUES ('rebuild')")
+                conn.exec_driver_sql(
+                    "INSERT INTO article_search(article_search) VALUES ('rebuild')"
+                )
             if not sqlite:
-                conn.execute(text("SELECT setval(pg_get_serial_sequence('article', 'id'), :n)"), {"n": next_id})
+                conn.execute(
+                    text("SELECT setval(pg_get_serial_sequence('article', 'id'), :n)"),
+                    {"n": next_id},
+                )
             refresh_all_counts_sync(conn)
             for extra in _extra_seeders():
                 extra(conn, articles, now, rng)
@@ -204,7 +230,11 @@ def _flush(conn: Connection, rows: list[dict[str, Any]], tag_sets: list[list[int
     if not rows:
         return
     conn.execute(insert(Article), rows)
-    links = [{"article_id": row["id"], "tag_id": t} for row, tags in zip(rows, tag_sets, strict=True) for t in tags]
+    links = [
+        {"article_id": row["id"], "tag_id": t}
+        for row, tags in zip(rows, tag_sets, strict=True)
+        for t in tags
+    ]
     conn.execute(insert(ArticleTag), links)
     rows.clear()
     tag_sets.clear()

@@ -15,4 +15,6 @@ class Tag(SQLModel, table=True):
     slug: str = Field(max_length=120, unique=True)
     name: str = Field(max_length=120)
     article_count: int = 0
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -31,10 +31,19 @@ async def list_tags(
     if paging.cursor is not None:
         raise Unprocessable.on("query.cursor", "tags are paged by page number only")
     rows = (
-        await session.execute(select(Tag).order_by(*order).offset(paging.offset).limit(paging.per_page + 1))
-    ).scalars().all()
+        (
+            await session.execute(
+                select(Tag).order_by(*order).offset(paging.offset).limit(paging.per_page + 1)
+            )
+        )
+        .scalars()
+        .all()
+    )
     total = int(await session.scalar(select(func.count()).select_from(Tag)) or 0)
-    items = [TagPublic(id=t.id or 0, slug=t.slug, name=t.name, article_count=t.article_count) for t in rows]
+    items = [
+        TagPublic(id=t.id or 0, slug=t.slug, name=t.name, article_count=t.article_count)
+        for t in rows
+    ]
     meta, links, link_header = build_page_meta(
         request, paging, total=total, next_cursor=None, has_more=len(items) > paging.per_page
     )

@@ -16,7 +16,12 @@ from app.core.outbox import enqueue
 from app.core.types import rfc3339, utcnow
 
 EventName = Literal["article.published", "article.updated", "article.deleted", "comment.approved"]
-EVENTS: tuple[EventName, ...] = ("article.published", "article.updated", "article.deleted", "comment.approved")
+EVENTS: tuple[EventName, ...] = (
+    "article.published",
+    "article.updated",
+    "article.deleted",
+    "comment.approved",
+)
 EVENT_JOB = "webhook.event"
 
 

@@ -71,9 +71,15 @@ class Site:
         with self.store.engine.begin() as conn:
             article_id = conn.execute(insert(Article).returning(Article.id), [row]).scalar_one()
             if tags:
-                conn.execute(insert(ArticleTag), [{"article_id": article_id, "tag_id": self.tags[t]} for t in tags])
+                conn.execute(
+                    insert(ArticleTag),
+                    [{"article_id": article_id, "tag_id": self.tags[t]} for t in tags],
+                )
             for old in old_slugs:
-                conn.execute(insert(ArticleSlug), [{"slug": old, "article_id": article_id, "created_at": now()}])
+                conn.execute(
+                    insert(ArticleSlug),
+                    [{"slug": old, "article_id": article_id, "created_at": now()}],
+                )
             refresh_all_counts_sync(conn)
             conn.execute(text("UPDATE content_version SET version = version + 1"))
         return int(article_id)
@@ -90,17 +96,36 @@ def make_site(store: Store) -> Site:
         conn.execute(
             insert(Category),
             [
-                {"slug": s, "name": n, "description": "", "position": i, "article_count": 0,
-                 "created_at": stamp, "updated_at": stamp}
+                {
+                    "slug": s,
+                    "name": n,
+                    "description": "",
+                    "position": i,
+                    "article_count": 0,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
                 for i, (s, n) in enumerate(CATEGORY_ROWS, start=1)
             ],
         )
         conn.execute(
             insert(Author),
-            [{"slug": s, "name": n, "bio": "", "article_count": 0, "created_at": stamp, "updated_at": stamp}
-             for s, n in AUTHOR_ROWS],
+            [
+                {
+                    "slug": s,
+                    "name": n,
+                    "bio": "",
+                    "article_count": 0,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+                for s, n in AUTHOR_ROWS
+            ],
         )
-        conn.execute(insert(Tag), [{"slug": s, "name": n, "article_count": 0, "created_at": stamp} for s, n in TAG_ROWS])
+        conn.execute(
+            insert(Tag),
+            [{"slug": s, "name": n, "article_count": 0, "created_at": stamp} for s, n in TAG_ROWS],
+        )
         categories = dict(conn.execute(select(Category.slug, Category.id)).all())  # type: ignore[arg-type]
         authors = dict(conn.execute(select(Author.slug, Author.id)).all())  # type: ignore[arg-type]
         tags = dict(conn.execute(select(Tag.slug, Tag.id)).all())  # type: ignore[arg-type]

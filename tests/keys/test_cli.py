@@ -11,8 +11,14 @@ INKWELL = str(Path(sys.executable).with_name("inkwell"))
 
 
 def run(store, *args):
-    env = {**os.environ, "INKWELL_DATABASE_URL": store.url, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    return subprocess.run([INKWELL, "keys", *args], env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "INKWELL_DATABASE_URL": store.url,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    return subprocess.run(
+        [INKWELL, "keys", *args], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_created_key_is_printed_once_and_only_its_hash_is_stored(store):
