@@ -8,20 +8,9 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers every table)
 from app.core.config import Settings
 from app.core.db import make_sync_engine
-from app.core.search_schema import IGNORED_BY_AUTOGENERATE
+from app.core.search_schema import include_in_autogenerate
 
 config = context.config
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    """Leave alone what the store's own search engine owns (FTS5 tables, tsvector column)."""
-    if name is None:
-        return True
-    return not any(
-        name == ignored or name.startswith(ignored + "_") for ignored in IGNORED_BY_AUTOGENERATE
-    )
 
 
 def run_migrations_online() -> None:
@@ -40,7 +29,7 @@ def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=SQLModel.metadata,
-        include_object=include_object,
+        include_object=include_in_autogenerate,
         render_as_batch=True,
         compare_type=True,
     )

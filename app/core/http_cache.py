@@ -149,9 +149,7 @@ class HttpCacheMiddleware:
 
         entry = self.cache.get(path, query, validity)
         if entry is None:
-            entry = await self._render(
-                scope, receive, (path, query, validity), etag, cache_control, snapshot
-            )
+            entry = await self._render(scope, receive, send, (path, query, validity), etag, snapshot)
             if entry is None:
                 return  # not cacheable; already sent
         if (

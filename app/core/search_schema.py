@@ -8,6 +8,15 @@ from __future__ import annotations
 
 IGNORED_BY_AUTOGENERATE = ("article_search", "search_vector", "ix_article_search_vector")
 
+
+def include_in_autogenerate(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's include_object: leave alone what the search engine owns (FTS5, tsvector)."""
+    if name is None:
+        return True
+    return not any(name == ignored or name.startswith(ignored + "_") for ignored in IGNORED_BY_AUTOGENERATE)
+
 SQLITE_UP = [
     """CREATE VIRTUAL TABLE article_search USING fts5(
         title, body_text, content='article', content_rowid='id',

@@ -62,7 +62,7 @@ def ranked_matches(dialect: str, query: str) -> Select[Any]:
     """(id, rank) of the matches, best first by ascending rank: a subquery to join."""
     if dialect == "sqlite":
         return (
-            select(
+            select(  # type: ignore[return-value]
                 literal_column("rowid").label("id"),
                 literal_column("bm25(article_search, 10.0, 1.0)").label("rank"),
             )
