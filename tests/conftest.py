@@ -245,3 +245,6 @@ def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield factory
     for server in started:
         server.stop(signal.SIGKILL)
+
+
+test_settings.__test__ = False  # a helper, not a test

@@ -55,47 +55,48 @@ class ContentVersionTracker:
         self._schedule_bounds = schedule_bounds
         self.current = VersionSnapshot("0", utcnow(), None)
         self.stale = True
+        self._generation = 0
         self._lock = asyncio.Lock()
 
     async def refresh(self) -> VersionSnapshot:
-        async with self._lock:
-            if not self.stale and self._fresh_enough():
-                return self.current
-            now = utcnow()
-            passed, upcoming = self._schedule_bounds(now)
-            statement = select(
-                ContentVersion.version, ContentVersion.changed_at, passed, upcoming
-            ).where(ContentVersion.id == 1)
-            async with self._sessionmaker() as session:
-                row = (await session.execute(statement)).one()
-            version, changed_at, newest_passed, next_publication = row
-            newest_passed = _aware(newest_passed)
-            last_modified = max(filter(None, (_aware(changed_at), newest_passed)))
-            stamp = int(newest_passed.timestamp()) if newest_passed else 0
-            self.current = VersionSnapshot(
-                f"{version}.{stamp}", last_modified, _aware(next_publication)
-            )
-            self.stale = False
-            return self.current
+        """Read the version now (one statement)."""
+        now = utcnow()
+        passed, upcoming = self._schedule_bounds(now)
+        statement = select(
+            ContentVersion.version, ContentVersion.changed_at, passed, upcoming
+        ).where(ContentVersion.id == 1)
+        async with self._sessionmaker() as session:
+            version, changed_at, newest_passed, next_publication = (
+                await session.execute(statement)
+            ).one()
+        newest_passed = _aware(newest_passed)
+        last_modified = max(filter(None, (_aware(changed_at), newest_passed)))
+        stamp = int(newest_passed.timestamp()) if newest_passed else 0
+        self.stale = False
+        self._generation += 1
+        self.current = VersionSnapshot(
+            f"{version}.{stamp}", last_modified, _aware(next_publication)
+        )
+        return self.current
 
-    def _fresh_enough(self) -> bool:
+    async def current_snapshot(self) -> VersionSnapshot:
+        """The snapshot, re-read first if a commit or a scheduled publication made it stale.
+        Concurrent callers share one refresh."""
         upcoming = self.current.next_publication
-        return upcoming is None or upcoming > utcnow()
+        if self.stale or (upcoming is not None and upcoming <= utcnow()):
+            seen = self._generation
+            async with self._lock:
+                if self._generation == seen:
+                    await self.refresh()
+        return self.current
 
     async def run(self, poll_seconds: float) -> None:
         while True:
-            self.stale = True
             try:
                 await self.refresh()
             except Exception:  # the store may be restarting; keep serving the last snapshot
                 log.warning("content version refresh failed", exc_info=True)
             await asyncio.sleep(poll_seconds)
-
-    async def current_snapshot(self) -> VersionSnapshot:
-        if self.stale or not self._fresh_enough():
-            self.stale = True
-            return await self.refresh()
-        return self.current
 
 
 def _aware(value: datetime | str | None) -> datetime | None:

@@ -149,7 +149,9 @@ class HttpCacheMiddleware:
 
         entry = self.cache.get(path, query, validity)
         if entry is None:
-            entry = await self._render(scope, receive, send, (path, query, validity), etag, snapshot)
+            entry = await self._render(
+                scope, receive, send, (path, query, validity), etag, snapshot
+            )
             if entry is None:
                 return  # not cacheable; already sent
         if (

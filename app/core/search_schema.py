@@ -15,7 +15,10 @@ def include_in_autogenerate(
     """Alembic's include_object: leave alone what the search engine owns (FTS5, tsvector)."""
     if name is None:
         return True
-    return not any(name == ignored or name.startswith(ignored + "_") for ignored in IGNORED_BY_AUTOGENERATE)
+    return not any(
+        name == ignored or name.startswith(ignored + "_") for ignored in IGNORED_BY_AUTOGENERATE
+    )
+
 
 SQLITE_UP = [
     """CREATE VIRTUAL TABLE article_search USING fts5(

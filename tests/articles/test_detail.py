@@ -31,8 +31,13 @@ def site(store):
 
 
 async def test_an_article_has_body_toc_with_real_anchors_and_breadcrumbs(site, client):
-    site.article("Storm hits harbour", slug="storm-hits-harbour", category="breaking-news", body=BODY,
-                 tags=("analysis",))
+    site.article(
+        "Storm hits harbour",
+        slug="storm-hits-harbour",
+        category="breaking-news",
+        body=BODY,
+        tags=("analysis",),
+    )
     response = await client.get("/api/v1/articles/storm-hits-harbour")
     assert response.status_code == 200
     article = response.json()
@@ -82,16 +87,32 @@ async def test_a_scheduled_article_is_404_until_its_time(site, client):
 async def test_related_ranks_shared_tags_then_category_then_recency_never_itself(site, client):
     t = now()
     site.article("Base", slug="base", category="business", tags=("markets", "analysis"))
-    site.article("Two tags", category="sports", tags=("markets", "analysis"), published_at=t - timedelta(days=5))
-    site.article("One tag same cat", category="business", tags=("markets",), published_at=t - timedelta(days=4))
-    site.article("One tag", category="sports", tags=("analysis",), published_at=t - timedelta(days=1))
+    site.article(
+        "Two tags",
+        category="sports",
+        tags=("markets", "analysis"),
+        published_at=t - timedelta(days=5),
+    )
+    site.article(
+        "One tag same cat",
+        category="business",
+        tags=("markets",),
+        published_at=t - timedelta(days=4),
+    )
+    site.article(
+        "One tag", category="sports", tags=("analysis",), published_at=t - timedelta(days=1)
+    )
     site.article("Same cat new", category="business", published_at=t - timedelta(hours=1))
     site.article("Same cat old", category="business", published_at=t - timedelta(days=9))
     site.article("Unrelated", category="sports", tags=("football",))
     site.article("Draft twin", category="business", tags=("markets", "analysis"), status="draft")
     body = (await client.get("/api/v1/articles/base/related?limit=5")).json()
     assert [a["title"] for a in body["data"]] == [
-        "Two tags", "One tag same cat", "One tag", "Same cat new", "Same cat old",
+        "Two tags",
+        "One tag same cat",
+        "One tag",
+        "Same cat new",
+        "Same cat old",
     ]
     default = (await client.get("/api/v1/articles/base/related")).json()
     assert len(default["data"]) == 4

@@ -30,27 +30,57 @@ async def test_only_published_articles_whose_time_has_come_are_listed(site, clie
 
 
 async def test_the_summary_has_every_contract_field(site, client):
-    site.article("Markets rally", tags=("markets", "analysis"), hero_url="/media/demo/x.svg", hero_alt="A",
-                 hero_caption="C", hero_credit="Photo: D")
+    site.article(
+        "Markets rally",
+        tags=("markets", "analysis"),
+        hero_url="/media/demo/x.svg",
+        hero_alt="A",
+        hero_caption="C",
+        hero_credit="Photo: D",
+    )
     item = (await client.get("/api/v1/articles")).json()["data"][0]
     assert set(item) == {
-        "id", "slug", "title", "excerpt", "category", "author", "tags", "hero_image", "published_at",
-        "updated_at", "reading_time_minutes", "comment_count",
+        "id",
+        "slug",
+        "title",
+        "excerpt",
+        "category",
+        "author",
+        "tags",
+        "hero_image",
+        "published_at",
+        "updated_at",
+        "reading_time_minutes",
+        "comment_count",
     }
     assert item["category"] == {"slug": "business", "name": "Business"}
     assert item["author"] == {"slug": "ada-okafor", "name": "Ada Okafor"}
-    assert item["tags"] == [{"slug": "analysis", "name": "Analysis"}, {"slug": "markets", "name": "Markets"}]
-    assert item["hero_image"] == {"url": "http://testserver/media/demo/x.svg", "alt": "A", "caption": "C",
-                                  "credit": "Photo: D"}
+    assert item["tags"] == [
+        {"slug": "analysis", "name": "Analysis"},
+        {"slug": "markets", "name": "Markets"},
+    ]
+    assert item["hero_image"] == {
+        "url": "http://testserver/media/demo/x.svg",
+        "alt": "A",
+        "caption": "C",
+        "credit": "Photo: D",
+    }
     assert item["published_at"].endswith("Z") and len(item["published_at"]) == 20
 
 
 async def test_filters_by_category_tag_author_and_dates(site, client):
     t = now()
     site.article("Goal", category="sports", tags=("football",), published_at=t - timedelta(days=1))
-    site.article("Bonds", category="business", tags=("markets",), author="bruno-lindqvist",
-                 published_at=t - timedelta(days=2))
-    site.article("Stocks", category="business", tags=("markets",), published_at=t - timedelta(days=3))
+    site.article(
+        "Bonds",
+        category="business",
+        tags=("markets",),
+        author="bruno-lindqvist",
+        published_at=t - timedelta(days=2),
+    )
+    site.article(
+        "Stocks", category="business", tags=("markets",), published_at=t - timedelta(days=3)
+    )
     assert await titles(client, "?category=business") == ["Bonds", "Stocks"]
     assert await titles(client, "?tag=football") == ["Goal"]
     assert await titles(client, "?author=bruno-lindqvist") == ["Bonds"]
@@ -80,8 +110,13 @@ async def test_page_paging_with_meta_links_and_link_header(site, client):
     response = await client.get("/api/v1/articles?per_page=2&page=2")
     body = response.json()
     assert [a["title"] for a in body["data"]] == ["N2", "N3"]
-    assert body["meta"] | {"next_cursor": None} == {"page": 2, "per_page": 2, "total": 5, "total_pages": 3,
-                                                    "next_cursor": None}
+    assert body["meta"] | {"next_cursor": None} == {
+        "page": 2,
+        "per_page": 2,
+        "total": 5,
+        "total_pages": 3,
+        "next_cursor": None,
+    }
     assert body["links"]["self"] == "http://testserver/api/v1/articles?per_page=2&page=2"
     assert body["links"]["next"] == "http://testserver/api/v1/articles?per_page=2&page=3"
     assert body["links"]["prev"] == "http://testserver/api/v1/articles?per_page=2&page=1"
@@ -137,7 +172,9 @@ async def test_bad_queries_get_a_problem_answer(site, client, query, status, fie
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
-    assert problem["status"] == status and problem["title"] and problem["detail"] and problem["type"]
+    assert (
+        problem["status"] == status and problem["title"] and problem["detail"] and problem["type"]
+    )
     if field:
         assert field in [e["field"] for e in problem["errors"]]
 
@@ -163,6 +200,8 @@ async def test_a_list_page_makes_a_fixed_number_of_queries(site, app, client):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200 and len(response.json()["data"]) == 25
-    article_queries = [s for s in statements if "content_version" not in s and "outbox_job" not in s]
+    article_queries = [
+        s for s in statements if "content_version" not in s and "outbox_job" not in s
+    ]
     # category slug → id, the page, its tags, the total: no query per article
     assert len(article_queries) == 4, article_queries

@@ -35,7 +35,11 @@ def test_the_store_is_at_head_and_inkwell_migrate_again_is_a_no_op(store):
     assert store.scalar("SELECT version_num FROM alembic_version") == head_revision()
     env = {"INKWELL_DATABASE_URL": store.url, "PATH": str(Path(sys.executable).parent)}
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("inkwell")), "migrate"], env=env, capture_output=True, text=True, timeout=120
+        [str(Path(sys.executable).with_name("inkwell")), "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     upgrade_to_head(store.url)
