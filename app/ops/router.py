@@ -25,7 +25,7 @@ class Readiness(BaseModel):
     head: str | None
 
 
-@router.get("/healthz", response_model=Health, summary="Alive")
+@router.get("/healthz", response_model=Health, responses=responses(500), summary="Alive")
 async def healthz() -> Response:
     """The process is up."""
     return model_response(Health(status="ok"), headers={"Cache-Control": "no-store"})
