@@ -25,7 +25,8 @@ from app.core.errors import install_problem_handlers
 from app.core.headers import SecurityHeadersMiddleware
 from app.core.http_cache import CachePolicyRule, HttpCacheMiddleware, ResponseCache, prefix_rule
 from app.core.lifecycle import BackgroundTasks
-from app.core.outbox import OutboxWorker
+from app.core.observability import Metrics, MetricsMiddleware, configure_logging
+from app.core.outbox import OutboxWorker, backlog
 from app.core.query_params import reject_unknown_query_params
 from app.core.shared_state import make_shared_state
 from app.feeds import router as feeds_router
@@ -86,6 +87,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     background = BackgroundTasks()
     cache_rules: list[CachePolicyRule] = []
+    metrics = Metrics()
+    configure_logging(settings.log_level, settings.log_json)
+
+    async def collect_outbox_backlog() -> None:
+        gauge = metrics.gauge("inkwell_outbox_backlog", "Pending outbox jobs, by kind.", ("kind",))
+        async with database.reader() as session:
+            pending = await backlog(session)
+        gauge.clear()
+        for kind, count in pending.items():
+            gauge.labels(kind).set(count)
+
+    metrics.on_scrape(collect_outbox_backlog)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.outbox = outbox
     application.state.background = background
     application.state.cache_rules = cache_rules
+    application.state.metrics = metrics
     install_problem_handlers(application)
 
     for domain in DOMAINS:
@@ -157,4 +171,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     application.add_middleware(SecurityHeadersMiddleware)
+    application.add_middleware(MetricsMiddleware, metrics=metrics)
     return application

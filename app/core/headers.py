@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DOCS_CSP = (
@@ -28,6 +29,7 @@ class SecurityHeadersMiddleware:
             else secrets.token_hex(8)
         )
         scope.setdefault("state", {})["request_id"] = request_id
+        structlog.contextvars.bind_contextvars(request_id=request_id)
         path: str = scope["path"]
         csp = (
             DOCS_CSP

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.content_version import ContentVersionTracker, VersionSnapshot
+from app.core.observability import ROUTE_KEY, route_label
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class CachedAnswer:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    route: str = "unmatched"  # the route template, for metrics on answers that skip routing
 
 
 def normalise_query(query_string: bytes) -> str:
@@ -142,12 +144,13 @@ class HttpCacheMiddleware:
             validity += f"@{int(now // policy.ttl_seconds)}"
         etag = etag_for(path, query, validity)
         cache_control = self._cache_control(snapshot, policy, now)
+        entry = self.cache.get(path, query, validity)
+        if entry is not None:
+            scope[ROUTE_KEY] = entry.route
         if_none_match = request_headers.get(b"if-none-match")
         if if_none_match is not None and _etag_matches(if_none_match.decode("latin-1"), etag):
             await _send_not_modified(send, etag, cache_control, snapshot)
             return
-
-        entry = self.cache.get(path, query, validity)
         if entry is None:
             entry = await self._render(
                 scope, receive, send, (path, query, validity), etag, snapshot
@@ -221,7 +224,7 @@ class HttpCacheMiddleware:
             (b"etag", etag.encode()),
             (b"last-modified", format_datetime(snapshot.last_modified, usegmt=True).encode()),
         ]
-        entry = CachedAnswer(key, start["status"], headers, body)
+        entry = CachedAnswer(key, start["status"], headers, body, route_label(get_scope))
         self.cache.put(entry)
         return entry
 

@@ -31,6 +31,19 @@ async def healthz() -> Response:
     return model_response(Health(status="ok"), headers={"Cache-Control": "no-store"})
 
 
+@router.get(
+    "/metrics",
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}}
+    | responses(500),
+    response_class=Response,
+    summary="Metrics",
+)
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests and latency by route, cache outcomes, queues and buffers."""
+    body, content_type = await request.app.state.metrics.exposition()
+    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
+
+
 @router.get("/readyz", response_model=Readiness, responses=responses(503), summary="Ready")
 async def readyz(request: Request) -> Response:
     """The database answers and its schema is at the newest migration."""

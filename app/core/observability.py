@@ -1,0 +1,135 @@
+"""What operators expect: Prometheus metrics by route and JSON logs carrying the request id."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Awaitable, Callable
+
+import orjson
+import structlog
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ROUTE_KEY = "inkwell.route"  # set by the HTTP cache on hits, which never reach the router
+
+
+class Metrics:
+    """One registry per app, so several apps in one process (the tests) never collide."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "inkwell_http_requests_total",
+            "HTTP requests answered.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "inkwell_http_request_duration_seconds",
+            "Time to answer, by route.",
+            ["method", "route"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )
+        self.cache = Counter(
+            "inkwell_http_cache_total",
+            "Public answers by cache outcome.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.gauges: dict[str, Gauge] = {}
+        self._collectors: list[Callable[[], Awaitable[None]]] = []
+
+    def gauge(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Gauge:
+        if name not in self.gauges:
+            self.gauges[name] = Gauge(name, documentation, labels, registry=self.registry)
+        return self.gauges[name]
+
+    def on_scrape(self, collector: Callable[[], Awaitable[None]]) -> None:
+        """Run `collector` (e.g. read the outbox backlog) before each scrape."""
+        self._collectors.append(collector)
+
+    async def exposition(self) -> tuple[bytes, str]:
+        for collect in self._collectors:
+            try:
+                await collect()
+            except Exception:
+                logging.getLogger("inkwell.metrics").warning(
+                    "metrics collector failed", exc_info=True
+                )
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def route_label(scope: Scope) -> str:
+    route = scope.get("route")
+    if route is not None and hasattr(route, "path"):
+        return str(route.path)
+    return str(scope.get(ROUTE_KEY, "unmatched"))
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            route = route_label(scope)
+            method = scope["method"]
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+
+def _orjson_dumps(event: object, **_kwargs: object) -> str:
+    return orjson.dumps(event, default=str).decode()
+
+
+def configure_logging(level: str, json_lines: bool) -> None:
+    """structlog renders one JSON object per line (or readable text in development)."""
+    renderer = (
+        structlog.processors.JSONRenderer(serializer=_orjson_dumps)
+        if json_lines
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level.upper())
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
