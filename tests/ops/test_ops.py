@@ -12,9 +12,14 @@ async def test_healthz_and_readyz(store, client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    head = store.scalar("SELECT version_num FROM alembic_version")
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-    behind = await client.get("/readyz")
+    try:
+        behind = await client.get("/readyz")
+    finally:
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
     assert behind.status_code == 503 and "inkwell migrate" in behind.json()["detail"]
 
 
