@@ -28,7 +28,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from app.core.config import Settings
 from app.core.db import make_sync_engine
-from app.core.migrations import head_revision, upgrade_to_head
+from app.core.migrations import upgrade_to_head
 from app.main import create_app
 from tests.services import PG_ADMIN_URL, REDIS_URL, require
 

@@ -1,0 +1,1 @@
+"""inkwell's own benchmark: `make bench` (see bench/__main__.py)."""
