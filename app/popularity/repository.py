@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.articles.models import Article
 from app.articles.visibility import visible_at
@@ -148,10 +149,10 @@ async def _subtract_leaving_hour(session: AsyncSession, column: str, leaving: in
     await session.execute(
         update(ViewTotal)
         .where(
-            ViewTotal.article_id.in_(
+            col(ViewTotal.article_id).in_(
                 select(ViewBucket.article_id).where(ViewBucket.hour == leaving)
             )
-        )  # type: ignore[attr-defined]
+        )
         .values({column: getattr(ViewTotal, column) - leaving_views})
     )
 
