@@ -67,9 +67,9 @@ def fill_small(engine: Engine, hour: int) -> None:
     reset_views(engine)
     with engine.begin() as conn:
         ids = [
-            row[0] for row in conn.execute(text("SELECT id FROM article ORDER BY id DESC LIMIT 4"))
+            row[0] for row in conn.execute(text("SELECT id FROM article ORDER BY id DESC LIMIT 5"))
         ]
-        rows = [{"a": ids[i % len(ids)], "h": hour, "v": v} for i, v in enumerate((4, 3, 2, 1))]
+        rows = [{"a": ids[i % len(ids)], "h": hour, "v": v} for i, v in enumerate((4, 2, 2, 1, 1))]
         conn.execute(
             text("INSERT INTO popularity_bucket (article_id, hour, views) VALUES (:a, :h, :v)"),
             rows,
@@ -105,7 +105,13 @@ def fill_large(engine: Engine, hour: int, views: int) -> None:
 
 async def measure(url: str, requests: int) -> dict[str, list[float]]:
     app = create_app(
-        Settings(database_url=url, env="test", log_json=False, background_workers=False)
+        Settings(
+            database_url=url,
+            env="test",
+            log_json=False,
+            log_level="WARNING",
+            background_workers=False,
+        )
     )
     timings: dict[str, list[float]] = {}
     async with app.router.lifespan_context(app):

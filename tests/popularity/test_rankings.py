@@ -198,3 +198,24 @@ async def test_sort_trending_orders_by_decayed_recent_views_with_cursor_paging(s
         if not cursor:
             break
     assert paged == order
+
+
+async def test_the_trending_score_is_rebased_long_before_it_could_overflow(store, app, client):
+    site = make_site(store)
+    older, newer = site.article(slug="older-trend"), site.article(slug="newer-trend")
+    await record_views(app, {older: {0: 8}, newer: {0: 4}})
+    hour = current_hour()
+    # As if the base were 201 half-lives old: the next sweep rebases it to the current hour.
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE popularity_state SET trending_base_hour = {hour - 201 * 24}")
+        conn.exec_driver_sql(f"UPDATE popularity_total SET trending = trending * {2.0**201}")
+    await app.state.view_flusher.sweep_if_due(hour + 1)
+    assert store.scalar("SELECT trending_base_hour FROM popularity_state") == hour + 1
+    scores = dict(store.rows("SELECT article_id, trending FROM popularity_total"))
+    assert abs(scores[older] - 8 * 2 ** (-1 / 24)) < 1e-9
+    assert abs(scores[newer] - 4 * 2 ** (-1 / 24)) < 1e-9
+    order = [
+        a["slug"]
+        for a in (await client.get("/api/v1/articles", params={"sort": "trending"})).json()["data"]
+    ]
+    assert order == ["older-trend", "newer-trend"]
