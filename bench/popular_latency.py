@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import time
 from pathlib import Path
@@ -103,34 +104,38 @@ def fill_large(engine: Engine, hour: int, views: int) -> None:
     print(f"  inserted {buckets:,} buckets in {time.perf_counter() - started:.1f}s")
 
 
-async def measure(url: str, requests: int) -> dict[str, list[float]]:
-    app = create_app(
-        Settings(
-            database_url=url,
-            env="test",
-            log_json=False,
-            log_level="WARNING",
-            background_workers=False,
-        )
-    )
-    timings: dict[str, list[float]] = {}
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            headers = {"Authorization": "Bearer bypass-the-http-cache"}
-            for window in ("24h", "7d", "30d", "all"):
-                params = {"window": window, "limit": "5"}
-                for _ in range(20):  # warm up
-                    (
-                        await client.get("/api/v1/popular", params=params, headers=headers)
-                    ).raise_for_status()
-                samples = []
-                for _ in range(requests):
+async def measure(urls: dict[str, str], requests: int) -> dict[str, dict[str, list[float]]]:
+    """Requests alternate between the stores, so both see the same load on a shared machine."""
+    settings = {
+        "env": "test",
+        "log_json": False,
+        "log_level": "WARNING",
+        "background_workers": False,
+    }
+    apps = {name: create_app(Settings(database_url=url, **settings)) for name, url in urls.items()}
+    timings: dict[str, dict[str, list[float]]] = {name: {} for name in urls}
+    headers = {"Authorization": "Bearer bypass-the-http-cache"}
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {}
+        for name, app in apps.items():
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            transport = httpx.ASGITransport(app=app)
+            clients[name] = await stack.enter_async_context(
+                httpx.AsyncClient(transport=transport, base_url="http://bench")
+            )
+        for window in ("24h", "7d", "30d", "all"):
+            params = {"window": window, "limit": "5"}
+            for name, client in clients.items():
+                timings[name][window] = []
+                for _ in range(100):  # warm up
+                    response = await client.get("/api/v1/popular", params=params, headers=headers)
+                    response.raise_for_status()
+            for _ in range(requests):
+                for name, client in clients.items():
                     started = time.perf_counter()
                     response = await client.get("/api/v1/popular", params=params, headers=headers)
-                    samples.append((time.perf_counter() - started) * 1000)
-                    assert response.status_code == 200 and len(response.json()["data"]) > 0
-                timings[window] = samples
+                    timings[name][window].append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200 and len(response.json()["data"]) == 5
     return timings
 
 
@@ -147,6 +152,20 @@ def total_views(engine: Engine) -> int:
         )
 
 
+def postgres_database(admin_url: str, name: str) -> str:
+    """The URL of inkwell_popbench_<name> beside `admin_url`'s database, created when missing."""
+    database = f"inkwell_popbench_{name}"
+    admin = make_sync_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
+        ).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{database}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,15 +174,23 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--views", type=int, default=10_000_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--postgres-admin-url",
+        help="measure PostgreSQL instead: databases inkwell_popbench_small/_large are created there",
+    )
     args = parser.parse_args()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     hour = current_hour()
-    stores = {
-        "small": f"sqlite:///{folder / 'small.db'}",
-        "large": f"sqlite:///{folder / 'large.db'}",
-    }
-    results: dict[str, dict[str, list[float]]] = {}
+    if args.postgres_admin_url:
+        stores = {
+            name: postgres_database(args.postgres_admin_url, name) for name in ("small", "large")
+        }
+    else:
+        stores = {
+            "small": f"sqlite:///{folder / 'small.db'}",
+            "large": f"sqlite:///{folder / 'large.db'}",
+        }
     for name, url in stores.items():
         engine = make_sync_engine(url)
         seed_demo(url, articles=args.articles)
@@ -171,11 +198,15 @@ def main() -> None:
         if total_views(engine) != wanted:
             print(f"building the {name} store ({wanted:,} views) at {url}")
             fill_small(engine, hour) if name == "small" else fill_large(engine, hour, args.views)
+        if engine.dialect.name == "postgresql":  # autovacuum does this on a live store
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
         print(f"{name}: {total_views(engine):,} views in the store")
         engine.dispose()
-        results[name] = asyncio.run(measure(url, args.requests))
+    results = asyncio.run(measure(stores, args.requests))
+    print(f"\nstore: {'PostgreSQL' if args.postgres_admin_url else 'SQLite'}")
     print(
-        f"\nGET /api/v1/popular (in process, cache bypassed, {args.requests} requests per window), ms"
+        f"GET /api/v1/popular (in process, cache bypassed, {args.requests} alternating requests per window), ms"
     )
     print(
         f"{'window':>6} | {'10 views p50':>12} {'p95':>6} | {'10M views p50':>13} {'p95':>6} | ratio p50"

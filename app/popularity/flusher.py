@@ -72,8 +72,12 @@ class ViewFlusher:
                         session, merge_batches(fresh), [b.token for b in fresh], hour
                     )
                     await session.commit()
-            except IntegrityError:  # another worker applied a recovered batch first
-                log.info("a view batch was applied by another worker; acknowledging next flush")
+            except (
+                IntegrityError
+            ):  # a recovered batch applied first elsewhere, or a deleted article
+                log.info(
+                    "a view batch clashed (applied by another worker, or its article was deleted); retrying next flush"
+                )
                 return 0
             for batch in batches:
                 await self._shared_state.ack_counts(COUNTS_BUCKET, batch.token)
