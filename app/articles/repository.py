@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -133,6 +133,8 @@ class SortSpec:
     column: Any
     descending: bool
     value_type: type
+    # For a sort column from another table (trending): adds that table to the list query.
+    join: Callable[[Select[Any]], Select[Any]] | None = None
 
     def order_by(self) -> tuple[Any, Any]:
         if self.descending:
@@ -234,7 +236,8 @@ async def list_page(
     public_base: str,
 ) -> tuple[list[ArticleSummary], list[Any] | None]:
     """One page, and the keyset values after its last item when more follow."""
-    statement = summary_select().where(*filters.conditions())
+    base = summary_select() if sort.join is None else sort.join(summary_select(sort.column))
+    statement = base.where(*filters.conditions())
     if cursor_values is not None:
         statement = statement.where(sort.after(cursor_values[0], cursor_values[1]))
         # The cursor's own time bounds visibility: an index range, not a filter on `now`.

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     views_dedupe_seconds: int = 1800
     views_rate_limit: str = "120/minute"
     popular_cache_seconds: float = 3.0
+    views_max_beacon_bytes: int = 1024
+    views_slug_cache_entries: int = 10_000
+    views_stale_batch_seconds: float = 30.0  # a batch left this long by another worker is recovered
 
     # --- comments ---
     comments_max_depth: int = 5

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
@@ -26,6 +27,18 @@ class RateDecision:
     retry_after: int  # seconds until a new hit would be allowed (0 when allowed)
 
 
+@dataclass(frozen=True)
+class CountBatch:
+    """Counts taken out of the live counters under a unique token; kept until acknowledged."""
+
+    token: str
+    counts: dict[str, int]
+
+
+def new_batch_token() -> str:
+    return f"{time.time_ns()}-{uuid.uuid4().hex[:12]}"
+
+
 class SharedState(Protocol):
     async def hit(self, limit: str, *identity: str) -> RateDecision: ...
 
@@ -35,11 +48,20 @@ class SharedState(Protocol):
 
     async def add_counts(self, bucket: str, counts: dict[str, int]) -> None: ...
 
-    async def drain_counts(self, bucket: str) -> dict[str, int]:
-        """Take every count of `bucket` and reset it, atomically: each count is drained once."""
+    async def drain_counts(self, bucket: str, stale_seconds: float = 30.0) -> list[CountBatch]:
+        """Move the live counts of `bucket` into a new batch, atomically, and answer it together
+        with every older batch not acknowledged within `stale_seconds` (left by a failed write or a
+        process that died). A batch stays until `ack_counts`, so a count is never lost between
+        draining and storing; the consumer makes applying a batch idempotent by its token."""
         ...
 
-    async def pending_counts(self, bucket: str) -> int: ...
+    async def ack_counts(self, bucket: str, token: str) -> None:
+        """The batch `token` is stored: forget it."""
+        ...
+
+    async def pending_counts(self, bucket: str) -> int:
+        """Counts not yet acknowledged: live ones plus those in batches."""
+        ...
 
     async def ping(self) -> bool: ...
 
@@ -73,6 +95,7 @@ class MemoryState(_LimitsMixin):
         self._init_limits(MemoryStorage())
         self._seen: dict[str, float] = {}
         self._counts: dict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._batches: dict[str, dict[str, CountBatch]] = defaultdict(dict)
         self._lock = asyncio.Lock()
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
@@ -90,19 +113,44 @@ class MemoryState(_LimitsMixin):
         for field, amount in counts.items():
             target[field] += amount
 
-    async def drain_counts(self, bucket: str) -> dict[str, int]:
+    async def drain_counts(self, bucket: str, stale_seconds: float = 30.0) -> list[CountBatch]:
+        # One process, one event loop: an unacknowledged batch is always retried (nothing to wait for).
+        del stale_seconds
         async with self._lock:
-            drained = dict(self._counts.pop(bucket, {}))
-        return drained
+            live = self._counts.pop(bucket, None)
+            batches = self._batches[bucket]
+            if live:
+                batch = CountBatch(new_batch_token(), dict(live))
+                batches[batch.token] = batch
+            return list(batches.values())
+
+    async def ack_counts(self, bucket: str, token: str) -> None:
+        self._batches[bucket].pop(token, None)
 
     async def pending_counts(self, bucket: str) -> int:
-        return sum(self._counts.get(bucket, {}).values())
+        batched = sum(sum(b.counts.values()) for b in self._batches.get(bucket, {}).values())
+        return sum(self._counts.get(bucket, {}).values()) + batched
 
     async def ping(self) -> bool:
         return True
 
     async def close(self) -> None:
         return None
+
+
+# KEYS: live hash, new batch hash, batches zset; ARGV: token, now, stale-before.
+# Answers the new batch's token (when there were live counts) and every stale batch's token.
+_DRAIN_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+end
+local found = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[3])
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  table.insert(found, ARGV[1])
+end
+return found
+"""
 
 
 class RedisState(_LimitsMixin):
@@ -113,6 +161,7 @@ class RedisState(_LimitsMixin):
         self._init_limits(
             RedisStorage(storage_url, implementation="redispy", key_prefix=f"{prefix}:limits")
         )
+        self._drain_script = self._redis.register_script(_DRAIN_SCRIPT)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
@@ -128,23 +177,45 @@ class RedisState(_LimitsMixin):
             pipe.hincrby(self._key("counts", bucket), field, amount)
         await pipe.execute()
 
-    async def drain_counts(self, bucket: str) -> dict[str, int]:
-        # RENAME is atomic: increments after it land in a fresh hash for the next drain.
-        source = self._key("counts", bucket)
-        taken = self._key("counts", bucket, "draining", str(time.time_ns()))
-        try:
-            await self._redis.rename(source, taken)
-        except Exception as exc:  # no such key: nothing to drain
-            if "no such key" in str(exc).lower():
-                return {}
-            raise
-        raw = await self._redis.hgetall(taken)
-        await self._redis.delete(taken)
-        return {str(field): int(value) for field, value in raw.items()}
+    async def drain_counts(self, bucket: str, stale_seconds: float = 30.0) -> list[CountBatch]:
+        # The script is atomic: increments after the RENAME land in a fresh live hash, and the
+        # batch is registered (sorted set scored by time) in the same step, so a crash can leave a
+        # batch behind but never lose one. Batches of other workers younger than `stale_seconds`
+        # are theirs to finish.
+        token = new_batch_token()
+        now = time.time()
+        live, batches = self._key("counts", bucket), self._key("counts", bucket, "batches")
+        found = await self._drain_script(
+            keys=[live, self._key("counts", bucket, "batch", token), batches],
+            args=[token, now, now - stale_seconds],
+        )
+        tokens = [str(t) for t in found]
+        if not tokens:
+            return []
+        pipe = self._redis.pipeline(transaction=False)
+        for each in tokens:
+            pipe.hgetall(self._key("counts", bucket, "batch", each))
+        contents = await pipe.execute()
+        result: list[CountBatch] = []
+        for each, raw in zip(tokens, contents, strict=True):
+            if raw:
+                result.append(CountBatch(each, {str(f): int(v) for f, v in raw.items()}))
+            else:  # acknowledged by another worker meanwhile
+                await self._redis.zrem(batches, each)
+        return result
+
+    async def ack_counts(self, bucket: str, token: str) -> None:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(self._key("counts", bucket, "batch", token))
+        pipe.zrem(self._key("counts", bucket, "batches"), token)
+        await pipe.execute()
 
     async def pending_counts(self, bucket: str) -> int:
-        values = await self._redis.hvals(self._key("counts", bucket))
-        return sum(int(value) for value in values)
+        total = sum(int(v) for v in await self._redis.hvals(self._key("counts", bucket)))
+        for token in await self._redis.zrange(self._key("counts", bucket, "batches"), 0, -1):
+            values = await self._redis.hvals(self._key("counts", bucket, "batch", str(token)))
+            total += sum(int(v) for v in values)
+        return total
 
     async def ping(self) -> bool:
         return bool(await self._redis.ping())

@@ -1,5 +1,117 @@
-"""Routes of this domain (built by its issue)."""
+"""Popular News: the view beacon and the rankings."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from starlette.responses import Response
+
+from app.articles.router import FilterSlug, SlugPath
+from app.core.clients import client_address
+from app.core.db import SessionDep
+from app.core.errors import responses
+from app.core.http_cache import CachePolicy, CachePolicyRule
+from app.core.json import model_response
+from app.core.surrogate import article_key, category_key, surrogate_header
+from app.core.types import utcnow
+from app.popularity import service
+from app.popularity.counter import ViewCounter, parse_beacon
+from app.popularity.flusher import ViewFlusher
+from app.popularity.ranking import RankBy, Window
+from app.popularity.schemas import PopularList, ViewBeacon
+
+router = APIRouter(prefix="/api/v1", tags=["popular"])
+
+BEACON_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {"schema": ViewBeacon.model_json_schema()},
+            "text/plain": {
+                "schema": {"type": "string", "description": "The same JSON (navigator.sendBeacon)."}
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/articles/{slug}/views",
+    status_code=202,
+    response_class=Response,
+    responses={
+        202: {"description": "Accepted (counted unless a bot or a repeat)."},
+        **responses(404, 413, 422, 429),
+    },
+    summary="Count a view for Popular News",
+    openapi_extra=BEACON_BODY,
+)
+async def count_view(request: Request, slug: SlugPath) -> Response:
+    """Count one view of an article; bots and repeats within the dedupe window count zero."""
+    counter: ViewCounter = request.app.state.view_counter
+    visitor = parse_beacon(await request.body(), request.app.state.settings.views_max_beacon_bytes)
+    await counter.count(
+        slug, visitor, client_address(request), request.headers.get("user-agent", "")
+    )
+    return Response(status_code=202)
+
+
+@router.get(
+    "/popular",
+    response_model=PopularList,
+    responses=responses(422),
+    summary="Popular News",
+)
+async def list_popular(
+    request: Request,
+    session: SessionDep,
+    window: Annotated[Window, Query(description="The window counted.")] = "7d",
+    by: Annotated[RankBy, Query(description="Rank by views or by approved comments.")] = "views",
+    category: FilterSlug = None,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many (at most 50).")] = 5,
+) -> Response:
+    """The most viewed (or commented) visible articles in a window, overall or in one category."""
+    ranking = await service.popular(
+        session,
+        window=window,
+        by=by,
+        category=category,
+        limit=limit,
+        now=utcnow(),
+        public_base=request.app.state.settings.public_base,
+    )
+    keys = [
+        "popular",
+        category_key(category) if category else "",
+        *(article_key(i.article.id) for i in ranking.data),
+    ]
+    return model_response(ranking, headers=surrogate_header(*keys))
+
+
+def popular_cache_rule(ttl_seconds: float) -> CachePolicyRule:
+    """Rankings move with views, not only with the content version: cache them briefly."""
+    policy = CachePolicy(ttl_seconds=ttl_seconds)
+
+    def rule(path: str, query: str) -> CachePolicy | None:
+        if path == "/api/v1/popular":
+            return policy
+        if path == "/api/v1/articles" and "sort=trending" in query.split("&"):
+            return policy
+        return None
+
+    return rule
+
+
+def install(app: FastAPI) -> None:
+    settings = app.state.settings
+    database = app.state.database
+    app.state.view_counter = ViewCounter(
+        settings, app.state.shared_state, app.state.tracker, database.reader
+    )
+    flusher = ViewFlusher(settings, database, app.state.shared_state)
+    app.state.view_flusher = flusher
+    app.state.cache_rules.append(popular_cache_rule(settings.popular_cache_seconds))
+    if settings.background_workers:
+        app.state.background.loop("views-flush", flusher.run)
+    app.state.background.on_shutdown(flusher.flush_on_shutdown)

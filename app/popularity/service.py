@@ -1,0 +1,50 @@
+"""The rules of Popular News rankings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.articles import repository as articles_repository
+from app.categories.models import Category
+from app.core.errors import Unprocessable
+from app.popularity import repository
+from app.popularity.ranking import RankBy, Window
+from app.popularity.schemas import PopularItem, PopularList, PopularMeta
+
+
+async def popular(
+    session: AsyncSession,
+    *,
+    window: Window,
+    by: RankBy,
+    category: str | None,
+    limit: int,
+    now: datetime,
+    public_base: str,
+) -> PopularList:
+    category_id = (
+        await articles_repository.id_by_slug(session, Category, category, "category")
+        if category
+        else None
+    )
+    if by == "comments":
+        if window != "all":
+            # Per-window comment counts need the comment table (comments domain); until then only
+            # the maintained all-time count is exact.
+            raise Unprocessable.on("query.window", "by=comments is ranked over window=all only")
+        ranked = await repository.top_by_comments(session, category_id, limit, now)
+    else:
+        ranked = await repository.top_by_views(session, window, category_id, limit, now)
+    counts = dict(ranked)
+    summaries = await articles_repository.summaries_by_ids(
+        session, [i for i, _ in ranked], public_base, now
+    )
+    items = [
+        PopularItem(rank=rank, article=summary, count=counts[summary.id])
+        for rank, summary in enumerate(summaries, start=1)
+    ]
+    return PopularList(
+        data=items, meta=PopularMeta(window=window, by=by, category=category, limit=limit)
+    )
