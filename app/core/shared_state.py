@@ -94,14 +94,16 @@ class MemoryState(_LimitsMixin):
     def __init__(self) -> None:
         self._init_limits(MemoryStorage())
         self._seen: dict[str, float] = {}
+        self._prune_at = 200_000  # doubles with the live entries, so pruning stays amortised O(1)
         self._counts: dict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._batches: dict[str, dict[str, CountBatch]] = defaultdict(dict)
         self._lock = asyncio.Lock()
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
         now = time.monotonic()
-        if len(self._seen) > 200_000:  # bound memory: drop expired entries
+        if len(self._seen) > self._prune_at:  # bound memory: drop expired entries, then re-arm
             self._seen = {k: v for k, v in self._seen.items() if v > now}
+            self._prune_at = max(200_000, 2 * len(self._seen))
         expires = self._seen.get(key)
         if expires is not None and expires > now:
             return False
