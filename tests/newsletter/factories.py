@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from app.newsletter import tokens
 from app.newsletter.models import Subscriber, SubscriberInterest
 from app.newsletter.service import email_hash
 from tests.conftest import Store
+from tests.keys.factories import bearer, issue_key
 
 _numbers = itertools.count(1)
 
@@ -108,3 +110,17 @@ def signed_in_the_past(
             return int(time.time()) - seconds_ago
 
     return tokens.serializer(secret_key, purpose, signer=PastSigner).dumps(payload)
+
+
+# While an app runs, its outbox loop briefly holds SQLite's write lock; a synchronous write on the
+# event loop's thread would wait for a lock that only that loop can release. Arrange in a thread.
+async def category(store: Store, slug: str) -> int:
+    return await asyncio.to_thread(make_category, store, slug)
+
+
+async def subscriber(store: Store, settings: Settings, email: str, **kwargs: Any) -> int:
+    return await asyncio.to_thread(lambda: add_subscriber(store, settings, email, **kwargs))
+
+
+async def key_for(store: Store, settings: Settings, role: str) -> dict[str, str]:
+    return bearer(await asyncio.to_thread(issue_key, store, settings, role))

@@ -9,12 +9,12 @@ from app.core.clients import keyed_hash
 from app.newsletter.tokens import Purpose
 from tests.conftest import running
 from tests.newsletter.factories import (
-    add_subscriber,
+    category,
     confirm_token,
     link_token,
-    make_category,
     one_click_url,
     signed_in_the_past,
+    subscriber,
     text_of,
 )
 
@@ -39,8 +39,8 @@ def actions(store):
 async def test_a_signup_sends_a_confirmation_whose_token_activates_once(
     store, client, smtp_sink, settings
 ):
-    make_category(store, "business")
-    make_category(store, "health")
+    await category(store, "business")
+    await category(store, "health")
     response = await client.post(
         SIGNUP,
         json={
@@ -118,7 +118,7 @@ async def test_a_tampered_or_wrong_purpose_token_is_refused_and_changes_nothing(
 
 
 async def test_an_expired_token_answers_410_and_changes_nothing(store, client, settings):
-    subscriber_id = add_subscriber(store, settings, "late@example.org", status="pending")
+    subscriber_id = await subscriber(store, settings, "late@example.org", status="pending")
     nonce = store.scalar("SELECT confirm_nonce FROM subscriber WHERE id = :i", i=subscriber_id)
     old = signed_in_the_past(
         settings.secret_key,
@@ -196,9 +196,9 @@ async def test_every_signup_answers_the_same_whatever_the_address_is(store, smtp
     # No background sender while measuring: the statements counted are the request's alone.
     settings = newsletter_settings(store, smtp_sink, background_workers=False)
     app = create_app(settings)
-    add_subscriber(store, settings, "pending@example.org", status="pending")
-    add_subscriber(store, settings, "active@example.org", status="active", name="Ann")
-    add_subscriber(store, settings, "gone@example.org", status="unsubscribed")
+    await subscriber(store, settings, "pending@example.org", status="pending")
+    await subscriber(store, settings, "active@example.org", status="active", name="Ann")
+    await subscriber(store, settings, "gone@example.org", status="unsubscribed")
     statements: list[str] = []
     event.listen(
         app.state.database.write_engine.sync_engine,
@@ -280,7 +280,7 @@ EXPECTED_FIELD = {
 
 @pytest.mark.parametrize("case", list(BAD_SIGNUPS))
 async def test_bad_signups_are_422_and_write_and_send_nothing(store, client, smtp_sink, case):
-    make_category(store, "business")
+    await category(store, "business")
     response = await client.post(SIGNUP, json=BAD_SIGNUPS[case])
     assert response.status_code == 422, response.text
     problem = response.json()
