@@ -213,7 +213,7 @@ def export(base: str, key: str, pid: int, count: int) -> dict[str, object]:
             if first_byte is None:
                 first_byte = time.perf_counter() - started
             size += len(chunk)
-            lines += chunk.count(b"\r\n")
+            lines += chunk.count(b"\n")  # not "\r\n": a chunk may end between the two
     seconds = time.perf_counter() - started
     after = memory_kib(pid)
     if lines != count + 1:
