@@ -46,7 +46,9 @@ async def test_a_restarted_app_delivers_what_the_previous_one_queued(store, smtp
         response = await client.post(SIGNUP, json={"email": "reader@example.org", "consent": True})
         assert response.status_code == 202
         deadline = asyncio.get_running_loop().time() + 5
-        while store.scalar("SELECT attempts FROM outbox_job") == 0:
+        # Wait for the failure to be recorded (not just claimed): a job cancelled mid-send by a
+        # shutdown keeps its lease and is only retried once the lease runs out.
+        while store.scalar("SELECT last_error FROM outbox_job") is None:
             assert asyncio.get_running_loop().time() < deadline
             await asyncio.sleep(0.05)
     # The first app is gone; its job is a row. A new app on the same store sends it.
