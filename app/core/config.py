@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     newsletter_consent_version: str = "2026-01"
     newsletter_rate_limit_address: str = "10/hour"
     newsletter_rate_limit_email: str = "3/hour"
+    # The frontend pages an email links to; each gets `?token=…` and POSTs it to the API.
+    # Unset: {public_url}/newsletter/confirm and {public_url}/newsletter/unsubscribe.
+    newsletter_confirm_page_url: str | None = None
+    newsletter_unsubscribe_page_url: str | None = None
+    newsletter_export_batch_size: int = 5000
 
     @field_validator("cors_origins", "comments_moderation_words", mode="before")
     @classmethod
