@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     tracker = ContentVersionTracker(database.reader, schedule_bounds)
     outbox = OutboxWorker(
         database.writer,
+        reader=database.reader,
         poll_seconds=settings.outbox_poll_seconds,
         lease_seconds=settings.outbox_lease_seconds,
     )

@@ -65,12 +65,14 @@ class OutboxWorker:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
+        reader: async_sessionmaker[AsyncSession] | None = None,
         poll_seconds: float = 0.5,
         lease_seconds: float = 60.0,
         job_timeout_seconds: float = 30.0,
         batch_size: int = 20,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._reader = reader or sessionmaker
         self._handlers: dict[str, Handler] = {}
         self._poll_seconds = poll_seconds
         self._lease = timedelta(seconds=lease_seconds)
@@ -105,6 +107,8 @@ class OutboxWorker:
 
     async def _claim(self) -> list[OutboxJob]:
         now = utcnow()
+        if not await self._anything_due(now):
+            return []  # a read: idle polls never take SQLite's write lock
         due = (
             select(OutboxJob.id)
             .where(
@@ -127,6 +131,19 @@ class OutboxWorker:
             jobs = list((await session.execute(claim)).scalars())
             await session.commit()
         return jobs
+
+    async def _anything_due(self, now: datetime) -> bool:
+        async with self._reader() as session:
+            found = await session.scalar(
+                select(OutboxJob.id)
+                .where(
+                    OutboxJob.status == "pending",
+                    OutboxJob.due_at <= now,
+                    OutboxJob.kind.in_(list(self._handlers)),  # type: ignore[attr-defined]
+                )
+                .limit(1)
+            )
+        return found is not None
 
     async def _run_job(self, job: OutboxJob) -> None:
         handler = self._handlers[job.kind]
