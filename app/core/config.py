@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # The public page of an article, for feed and sitemap links: {public_url}, {slug}, {id}, {category}.
     article_url_template: str = "{public_url}/articles/{slug}"
     category_url_template: str = "{public_url}/categories/{slug}"
+    feed_items: int = Field(default=50, ge=1, le=500)
+    # URLs per sitemap file (the protocol's maximum is 50,000); past it /sitemap.xml is an index.
+    sitemap_page_size: int = Field(default=50_000, ge=1, le=50_000)
 
     # --- popularity ---
     views_flush_seconds: float = 1.0

@@ -51,7 +51,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("webhook_id", "event_job_id", name="uq_webhook_delivery_event"),
     )
-    op.create_index("ix_webhook_delivery_webhook", "webhook_delivery", ["webhook_id", "id"], unique=False)
+    op.create_index(
+        "ix_webhook_delivery_webhook", "webhook_delivery", ["webhook_id", "id"], unique=False
+    )
 
 
 def downgrade() -> None:

@@ -26,21 +26,23 @@ def private_ok(store: Store) -> Settings:
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-async def test_webhook_routes_need_an_admin_key(store, settings, client, method, path):
+async def test_webhook_routes_need_an_admin_key(store, settings, method, path):
     editor = issue_key(store, settings, "editor")
     moderator = issue_key(store, settings, "moderator")
     kwargs = {"json": BODY} if method == "POST" else {}
 
-    anonymous = await client.request(method, path, **kwargs)
-    assert anonymous.status_code == 401
-    assert anonymous.headers["content-type"] == "application/problem+json"
-    assert anonymous.headers["www-authenticate"] == 'Bearer realm="inkwell"'
-    for key in (editor, moderator):
-        refused = await client.request(method, path, headers=bearer(key), **kwargs)
-        assert refused.status_code == 403, refused.text
-        assert refused.json()["status"] == 403
-    wrong = await client.request(method, path, headers=bearer("ink_" + "x" * 40), **kwargs)
-    assert wrong.status_code == 401
+    # Keys are written before the app runs: no blocking write on its event loop.
+    async with running(create_app(settings)) as client:
+        anonymous = await client.request(method, path, **kwargs)
+        assert anonymous.status_code == 401
+        assert anonymous.headers["content-type"] == "application/problem+json"
+        assert anonymous.headers["www-authenticate"] == 'Bearer realm="inkwell"'
+        for key in (editor, moderator):
+            refused = await client.request(method, path, headers=bearer(key), **kwargs)
+            assert refused.status_code == 403, refused.text
+            assert refused.json()["status"] == 403
+        wrong = await client.request(method, path, headers=bearer("ink_" + "x" * 40), **kwargs)
+        assert wrong.status_code == 401
     assert store.scalar("SELECT count(*) FROM webhook") == 0
 
 
@@ -56,13 +58,14 @@ async def test_webhook_routes_need_an_admin_key(store, settings, client, method,
         ("http://224.0.0.1/hook", "multicast"),
     ],
 )
-async def test_urls_that_resolve_to_non_public_addresses_are_refused(
-    store, settings, client, url, reason
-):
+async def test_urls_that_resolve_to_non_public_addresses_are_refused(store, settings, url, reason):
     key = issue_key(store, settings, "admin")
-    response = await client.post(
-        "/api/v1/webhooks", json={"url": url, "events": ["article.published"]}, headers=bearer(key)
-    )
+    async with running(create_app(settings)) as client:
+        response = await client.post(
+            "/api/v1/webhooks",
+            json={"url": url, "events": ["article.published"]},
+            headers=bearer(key),
+        )
     assert response.status_code == 422, response.text
     problem = response.json()
     assert problem["errors"][0]["field"] == "body.url"
@@ -84,11 +87,10 @@ async def test_urls_that_resolve_to_non_public_addresses_are_refused(
         ),
     ],
 )
-async def test_malformed_webhooks_are_refused_with_the_field_named(
-    store, settings, client, body, field
-):
+async def test_malformed_webhooks_are_refused_with_the_field_named(store, settings, body, field):
     key = issue_key(store, settings, "admin")
-    response = await client.post("/api/v1/webhooks", json=body, headers=bearer(key))
+    async with running(create_app(settings)) as client:
+        response = await client.post("/api/v1/webhooks", json=body, headers=bearer(key))
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
     assert store.scalar("SELECT count(*) FROM webhook") == 0

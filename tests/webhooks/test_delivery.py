@@ -42,6 +42,12 @@ async def write(app: FastAPI, statement: Executable) -> None:
         await session.commit()
 
 
+def retry_scheduled(store: Store) -> bool:
+    """The failed attempt is recorded and its lease released: the job waits for its retry."""
+    sql = "SELECT count(*) FROM outbox_job WHERE kind = 'webhook.delivery' AND lease_until IS NULL"
+    return bool(store.scalar(sql) == 1)
+
+
 def job_statuses(store: Store, kind: str) -> list[str]:
     return [
         row[0]
@@ -258,6 +264,7 @@ async def test_a_pending_delivery_survives_a_restart_and_is_delivered_by_the_nex
         await eventually(
             lambda: [r.attempts for r in deliveries(store)] == [1], what="the first attempt"
         )
+        await eventually(lambda: retry_scheduled(store), what="the retry to be scheduled")
     # The first app is gone before its retry was due; the store still holds the work.
     assert receiver.count == 1
     assert [r.status for r in deliveries(store)] == ["pending"]
