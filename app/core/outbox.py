@@ -34,8 +34,9 @@ class PermanentFailure(Exception):
     """A job that must not be retried (e.g. the address no longer exists)."""
 
 
-def backoff_seconds(attempts: int) -> float:
-    return float(min(3600, 2 ** max(0, attempts - 1)))
+def backoff_seconds(attempts: int, base: float = 1.0, cap: float = 3600.0) -> float:
+    """The wait before retry number `attempts`: base, 2*base, 4*base, … capped at `cap`."""
+    return float(min(cap, base * 2 ** max(0, attempts - 1)))
 
 
 async def enqueue(
@@ -70,6 +71,8 @@ class OutboxWorker:
         lease_seconds: float = 60.0,
         job_timeout_seconds: float = 30.0,
         batch_size: int = 20,
+        backoff_base_seconds: float = 1.0,
+        backoff_max_seconds: float = 3600.0,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._reader = reader or sessionmaker
@@ -78,10 +81,16 @@ class OutboxWorker:
         self._lease = timedelta(seconds=lease_seconds)
         self._job_timeout = job_timeout_seconds
         self._batch_size = batch_size
+        self._backoff_base = backoff_base_seconds
+        self._backoff_max = backoff_max_seconds
         self._wake = asyncio.Event()
 
     def register(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds this worker waits before retrying a job that has failed `attempts` times."""
+        return backoff_seconds(attempts, self._backoff_base, self._backoff_max)
 
     def wake(self) -> None:
         self._wake.set()
@@ -171,7 +180,7 @@ class OutboxWorker:
             }
             log.error("outbox job %s (%s) failed for good: %s", job.id, job.kind, error)
         else:
-            retry_at = now + timedelta(seconds=backoff_seconds(job.attempts))
+            retry_at = now + timedelta(seconds=self.backoff(job.attempts))
             values = {"due_at": retry_at, "lease_until": None, "last_error": error}
             log.warning(
                 "outbox job %s (%s) will retry at %s: %s", job.id, job.kind, retry_at, error
