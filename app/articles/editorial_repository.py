@@ -19,7 +19,11 @@ from app.articles.visibility import PUBLISHED, public_status, scheduled_after, v
 
 DESK_COLUMNS = (Article.status, Article.revision)
 DETAIL_COLUMNS = (
-    Article.body_html, Article.toc, Article.comments_open, Article.body_format, Article.body_source,
+    Article.body_html,
+    Article.toc,
+    Article.comments_open,
+    Article.body_format,
+    Article.body_source,
     Article.created_at,
 )
 
@@ -78,7 +82,9 @@ async def desk_page(
 
 
 async def desk_count(session: AsyncSession, conditions: Sequence[ColumnElement[bool]]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0)
+    return int(
+        await session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
+    )
 
 
 async def find_desk_id(
@@ -87,13 +93,17 @@ async def find_desk_id(
     """The id of the article called `slug_or_id` (or, when it is a number, with that id)."""
     found = await session.scalar(select(Article.id).where(Article.slug == slug_or_id, *conditions))
     if found is None and slug_or_id.isdigit() and len(slug_or_id) < 12:
-        found = await session.scalar(select(Article.id).where(Article.id == int(slug_or_id), *conditions))
+        found = await session.scalar(
+            select(Article.id).where(Article.id == int(slug_or_id), *conditions)
+        )
     return None if found is None else int(found)
 
 
 async def old_slugs_of(session: AsyncSession, article_id: int) -> list[str]:
     rows = await session.scalars(
-        select(ArticleSlug.slug).where(ArticleSlug.article_id == article_id).order_by(ArticleSlug.id)  # type: ignore[arg-type]
+        select(ArticleSlug.slug)
+        .where(ArticleSlug.article_id == article_id)
+        .order_by(ArticleSlug.id)  # type: ignore[arg-type]
     )
     return list(rows)
 
@@ -133,7 +143,8 @@ async def slugs_in_use(session: AsyncSession, base: str) -> tuple[set[str], dict
     like = or_(Article.slug == base, Article.slug.like(f"{base}-%"))  # type: ignore[attr-defined]
     current = set((await session.scalars(select(Article.slug).where(like))).all())
     old_like = or_(ArticleSlug.slug == base, ArticleSlug.slug.like(f"{base}-%"))  # type: ignore[attr-defined]
-    former = dict((await session.execute(select(ArticleSlug.slug, ArticleSlug.article_id).where(old_like))).all())  # type: ignore[arg-type]
+    rows = await session.execute(select(ArticleSlug.slug, ArticleSlug.article_id).where(old_like))
+    former: dict[str, int] = {slug: int(owner) for slug, owner in rows.all()}
     return current, former
 
 
@@ -160,7 +171,9 @@ async def slugs_by_ids(session: AsyncSession, model: Any, ids: Sequence[int]) ->
 
 
 async def tag_ids_of(session: AsyncSession, article_id: int) -> set[int]:
-    rows = await session.scalars(select(ArticleTag.tag_id).where(ArticleTag.article_id == article_id))
+    rows = await session.scalars(
+        select(ArticleTag.tag_id).where(ArticleTag.article_id == article_id)
+    )
     return set(rows.all())
 
 

@@ -77,7 +77,9 @@ async def create_article(
     request: Request, session: WriteSessionDep, principal: Writer, body: ArticleCreate
 ) -> Response:
     """A new article (draft by default); editors may publish or schedule it at once."""
-    result = await service.create_article(session, principal, body, request.app.state.settings.public_base)
+    result = await service.create_article(
+        session, principal, body, request.app.state.settings.public_base
+    )
     return await editorial_answer(request, session, result, status=201)
 
 
@@ -105,7 +107,7 @@ async def update_article(
 @router.delete(
     "/articles/{article_id}",
     status_code=204,
-    responses=responses(401, 403, 404, 412),
+    responses=responses(401, 403, 404, 412, 422),
     summary="Delete an article",
 )
 async def delete_article(
@@ -142,7 +144,9 @@ def check_status_param(principal: Principal | None, status: str | None) -> None:
     if status is None:
         return
     if principal is None:
-        raise Unprocessable.on("query.status", "filtering by status needs an API key (drafts are never public)")
+        raise Unprocessable.on(
+            "query.status", "filtering by status needs an API key (drafts are never public)"
+        )
     if not may_read_unpublished(principal):
         raise Forbidden(f"The {principal.role.value} role may not read unpublished articles.")
 
@@ -168,11 +172,18 @@ async def desk_list(
     if status is not None:
         conditions.append(editorial_repository.status_condition(status, now))
     items, has_more = await editorial_repository.desk_page(
-        session, conditions, sort_spec(sort), per_page=paging.per_page, offset=paging.offset,
-        public_base=request.app.state.settings.public_base, now=now,
+        session,
+        conditions,
+        sort_spec(sort),
+        per_page=paging.per_page,
+        offset=paging.offset,
+        public_base=request.app.state.settings.public_base,
+        now=now,
     )
     total = await editorial_repository.desk_count(session, conditions)
-    meta, links, link_header = build_page_meta(request, paging, total=total, next_cursor=None, has_more=has_more)
+    meta, links, link_header = build_page_meta(
+        request, paging, total=total, next_cursor=None, has_more=has_more
+    )
     return model_response(
         ArticleDeskList(data=items, meta=meta, links=links),
         headers={"Link": link_header, **NO_STORE},

@@ -98,6 +98,6 @@ class ArticleEditorial(ArticleDetail):
     publish_at: Timestamp | None = Field(description="Set while the article is scheduled.")
     body_format: BodyFormat
     body_source: str
-    revision: int = Field(description="Bumped on every change; the ETag is `\"<id>-<revision>\"`.")
+    revision: int = Field(description='Bumped on every change; the ETag is `"<id>-<revision>"`.')
     created_at: Timestamp
     old_slugs: list[str] = Field(description="Former slugs; each answers 301 to the current one.")

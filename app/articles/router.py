@@ -9,7 +9,13 @@ from starlette.responses import RedirectResponse, Response
 
 from app.articles import editorial_router, repository
 from app.articles.editorial_schemas import ArticleDeskList, ArticleEditorial, DeskStatus
-from app.articles.schemas import SUMMARY_FIELDS, ArticleDetail, ArticleList, ArticleSort, RelatedList
+from app.articles.schemas import (
+    SUMMARY_FIELDS,
+    ArticleDetail,
+    ArticleList,
+    ArticleSort,
+    RelatedList,
+)
 from app.authors.models import Author
 from app.categories.models import Category
 from app.core.db import SessionDep

@@ -141,13 +141,15 @@ def next_lifecycle(
             return current_status or "draft", current_published_at
         if current_status != PUBLISHED:
             raise Unprocessable.on(
-                "body.publish_at", "only a scheduled or published article has a publication time; "
-                "send `status` too"
+                "body.publish_at",
+                "only a scheduled or published article has a publication time; send `status` too",
             )
         return PUBLISHED, when
     if requested in ("draft", "archived"):
         if when is not None:
-            raise Unprocessable.on("body.publish_at", f"a {requested} article has no publication time")
+            raise Unprocessable.on(
+                "body.publish_at", f"a {requested} article has no publication time"
+            )
         return requested, None if requested == "draft" else current_published_at
     if requested == "scheduled":
         if when is None:
@@ -155,7 +157,9 @@ def next_lifecycle(
                 raise Unprocessable.on("body.publish_at", "required to schedule an article")
             when = current_published_at
         if when is None or when <= now:
-            raise Unprocessable.on("body.publish_at", "must be in the future for a scheduled article")
+            raise Unprocessable.on(
+                "body.publish_at", "must be in the future for a scheduled article"
+            )
         return PUBLISHED, when
     # published
     if when is not None:
@@ -199,7 +203,9 @@ async def check_slug_free(session: AsyncSession, slug: str, article_id: int | No
         raise Conflict(f"The slug {slug!r} belongs to another article.")
     former = await repo.former_owner(session, slug)
     if former is not None and former != article_id:
-        raise Conflict(f"The slug {slug!r} is a former slug of another article (it redirects there).")
+        raise Conflict(
+            f"The slug {slug!r} is a former slug of another article (it redirects there)."
+        )
 
 
 async def rename(session: AsyncSession, article: Article, new_slug: str) -> None:
@@ -208,7 +214,9 @@ async def rename(session: AsyncSession, article: Article, new_slug: str) -> None
     if new_slug == old:
         return
     await session.execute(
-        delete(ArticleSlug).where(ArticleSlug.slug == new_slug, ArticleSlug.article_id == article.id)  # type: ignore[arg-type]
+        delete(ArticleSlug).where(
+            ArticleSlug.slug == new_slug, ArticleSlug.article_id == article.id
+        )  # type: ignore[arg-type]
     )
     session.add(ArticleSlug(slug=old, article_id=article.id or 0))
     article.slug = new_slug
@@ -240,7 +248,9 @@ def apply_hero(article: Article, hero: HeroImageIn | None) -> None:
     article.hero_credit = hero.credit if hero else None
 
 
-async def set_tags(session: AsyncSession, article_id: int, before: set[int], after: set[int]) -> None:
+async def set_tags(
+    session: AsyncSession, article_id: int, before: set[int], after: set[int]
+) -> None:
     if before - after:
         await session.execute(
             delete(ArticleTag).where(
@@ -250,7 +260,8 @@ async def set_tags(session: AsyncSession, article_id: int, before: set[int], aft
         )
     if after - before:
         await session.execute(
-            insert(ArticleTag), [{"article_id": article_id, "tag_id": t} for t in sorted(after - before)]
+            insert(ArticleTag),
+            [{"article_id": article_id, "tag_id": t} for t in sorted(after - before)],
         )
 
 
@@ -271,12 +282,18 @@ class Placement:
 
 def placement_of(article: Article, tag_ids: set[int]) -> Placement:
     return Placement(
-        article.status, article.published_at, article.category_id, article.author_id,
-        frozenset(tag_ids), article.slug,
+        article.status,
+        article.published_at,
+        article.category_id,
+        article.author_id,
+        frozenset(tag_ids),
+        article.slug,
     )
 
 
-async def purge_keys(session: AsyncSession, article_id: int, *placements: Placement | None) -> list[str]:
+async def purge_keys(
+    session: AsyncSession, article_id: int, *placements: Placement | None
+) -> list[str]:
     """`article-N` always; the lists it shows (or showed, or will show) in when it is published."""
     keys = [article_key(article_id)]
     shown = [p for p in placements if p is not None and p.status == PUBLISHED]
@@ -303,7 +320,11 @@ def event_data(article: Article, public_base: str, now: datetime) -> dict[str, A
 
 
 async def announce_events(
-    session: AsyncSession, article: Article, before: Placement | None, public_base: str, now: datetime
+    session: AsyncSession,
+    article: Article,
+    before: Placement | None,
+    public_base: str,
+    now: datetime,
 ) -> None:
     """`article.published` when it (re)enters publication or is rescheduled, due at its time
     (the delivery re-checks that the article is still published at that time); otherwise
@@ -332,7 +353,11 @@ async def flush_or_conflict(session: AsyncSession) -> None:
 
 
 async def after_write(
-    session: AsyncSession, article: Article, before: Placement | None, after: Placement, public_base: str,
+    session: AsyncSession,
+    article: Article,
+    before: Placement | None,
+    after: Placement,
+    public_base: str,
     now: datetime,
 ) -> WriteResult:
     await refresh_counts(
@@ -361,9 +386,16 @@ async def create_article(
     else:
         slug = await free_slug(session, slug_base(data.title), None)
     article = Article(
-        slug=slug, title=data.title, status=status, published_at=published_at, created_at=now,
-        updated_at=now, category_id=category_id, author_id=author_id,
-        comments_open=data.comments_open, revision=1,
+        slug=slug,
+        title=data.title,
+        status=status,
+        published_at=published_at,
+        created_at=now,
+        updated_at=now,
+        category_id=category_id,
+        author_id=author_id,
+        comments_open=data.comments_open,
+        revision=1,
     )
     apply_body(article, data.body, data.body_format, data.excerpt)
     if data.excerpt is None:
@@ -372,7 +404,9 @@ async def create_article(
     session.add(article)
     await flush_or_conflict(session)
     await set_tags(session, article.id or 0, set(), tag_ids)
-    return await after_write(session, article, None, placement_of(article, tag_ids), public_base, now)
+    return await after_write(
+        session, article, None, placement_of(article, tag_ids), public_base, now
+    )
 
 
 async def load_for_write(session: AsyncSession, article_id: int, if_match: str | None) -> Article:
@@ -395,7 +429,9 @@ async def update_article(
     sent = data.model_fields_set
     article = await load_for_write(session, article_id, if_match)
     check_may_edit(principal, article)
-    check_lifecycle_fields(principal, {name: getattr(data, name) for name in ("status", "publish_at")})
+    check_lifecycle_fields(
+        principal, {name: getattr(data, name) for name in ("status", "publish_at")}
+    )
     tags_before = await repo.tag_ids_of(session, article_id)
     before = placement_of(article, tags_before)
     columns_before = article.model_dump()
@@ -414,8 +450,10 @@ async def update_article(
         await rename(session, article, await free_slug(session, base, article_id))
     if data.body is not None or data.body_format is not None:
         apply_body(
-            article, data.body if data.body is not None else article.body_source,
-            data.body_format or article.body_format, data.excerpt,
+            article,
+            data.body if data.body is not None else article.body_source,
+            data.body_format or article.body_format,
+            data.excerpt,
         )
     elif data.excerpt is not None:
         article.excerpt = data.excerpt
@@ -438,7 +476,11 @@ async def update_article(
 
 
 async def delete_article(
-    session: AsyncSession, principal: Principal, article_id: int, if_match: str | None, public_base: str
+    session: AsyncSession,
+    principal: Principal,
+    article_id: int,
+    if_match: str | None,
+    public_base: str,
 ) -> WriteResult:
     now = utcnow()
     article = await load_for_write(session, article_id, if_match)
@@ -450,7 +492,10 @@ async def delete_article(
         await emit(session, "article.deleted", {**data, "status": "deleted"})
     await session.execute(delete(Article).where(Article.id == article_id))  # type: ignore[arg-type]
     await refresh_counts(
-        session, category_ids=[before.category_id], author_ids=[before.author_id], tag_ids=before.tag_ids
+        session,
+        category_ids=[before.category_id],
+        author_ids=[before.author_id],
+        tag_ids=before.tag_ids,
     )
     await bump_content_version(session)
     return WriteResult(article_id, keys)

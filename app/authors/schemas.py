@@ -23,7 +23,9 @@ class AuthorCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[StrictStr, Field(min_length=1, max_length=120)] = Field(examples=["Ada Okafor"])
-    slug: TaxonomySlug | None = Field(default=None, description="Derived from the name when left out.")
+    slug: TaxonomySlug | None = Field(
+        default=None, description="Derived from the name when left out."
+    )
     bio: Annotated[StrictStr, Field(max_length=5000)] = ""
     avatar_url: AvatarUrl | None = None
 

@@ -26,7 +26,9 @@ class CategoryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[StrictStr, Field(min_length=1, max_length=120)] = Field(examples=["Science"])
-    slug: TaxonomySlug | None = Field(default=None, description="Derived from the name when left out.")
+    slug: TaxonomySlug | None = Field(
+        default=None, description="Derived from the name when left out."
+    )
     description: Annotated[StrictStr, Field(max_length=5000)] = ""
     position: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = Field(
         default=None, description="Menu order, ascending; left out: after the last one."

@@ -16,8 +16,13 @@ def key_select() -> Any:
 
 def public(row: ApiKey, author_slug: str | None) -> KeyPublic:
     return KeyPublic(
-        id=row.id or 0, name=row.name, role=row.role, prefix=row.prefix,  # type: ignore[arg-type]
-        author=author_slug, created_at=row.created_at, revoked_at=row.revoked_at,
+        id=row.id or 0,
+        name=row.name,
+        role=row.role,
+        prefix=row.prefix,  # type: ignore[arg-type]
+        author=author_slug,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
     )
 
 

@@ -22,9 +22,17 @@ Admin = Annotated[Principal, Depends(require(Permission.MANAGE_KEYS))]
 NO_STORE = {"Cache-Control": "private, no-store"}
 
 
-@router.get("/keys", response_model=KeyList, responses=responses(401, 403, 404, 422), summary="List API keys")
+@router.get(
+    "/keys",
+    response_model=KeyList,
+    responses=responses(401, 403, 404, 422),
+    summary="List API keys",
+)
 async def list_keys(
-    request: Request, session: SessionDep, _admin: Admin, paging: Annotated[PageParams, Depends(page_params)]
+    request: Request,
+    session: SessionDep,
+    _admin: Admin,
+    paging: Annotated[PageParams, Depends(page_params)],
 ) -> Response:
     """Every key, oldest first: role, name, prefix, author, when created and revoked. Never a hash."""
     if paging.cursor is not None:
@@ -39,10 +47,15 @@ async def list_keys(
 
 
 @router.post(
-    "/keys", response_model=KeyCreated, status_code=201, responses=responses(401, 403, 413, 422),
+    "/keys",
+    response_model=KeyCreated,
+    status_code=201,
+    responses=responses(401, 403, 413, 422),
     summary="Create an API key",
 )
-async def create_key(request: Request, session: WriteSessionDep, _admin: Admin, body: KeyCreate) -> Response:
+async def create_key(
+    request: Request, session: WriteSessionDep, _admin: Admin, body: KeyCreate
+) -> Response:
     """A new key with a role; the answer shows the key once (only its hash is stored)."""
     author_id = None
     if body.author is not None:
@@ -50,7 +63,9 @@ async def create_key(request: Request, session: WriteSessionDep, _admin: Admin, 
         if author_id is None:
             raise Unprocessable.on("body.author", f"no author with slug {body.author!r}")
     elif body.role is Role.AUTHOR:
-        raise Unprocessable.on("body.author", "an author key needs the author whose articles it writes")
+        raise Unprocessable.on(
+            "body.author", "an author key needs the author whose articles it writes"
+        )
     settings = request.app.state.settings
     key, row = await service.create(
         session, settings.secret_key, role=body.role, name=body.name, author_id=author_id
@@ -62,7 +77,10 @@ async def create_key(request: Request, session: WriteSessionDep, _admin: Admin, 
 
 
 @router.delete(
-    "/keys/{key_id}", status_code=204, responses=responses(401, 403, 404, 422), summary="Revoke an API key"
+    "/keys/{key_id}",
+    status_code=204,
+    responses=responses(401, 403, 404, 422),
+    summary="Revoke an API key",
 )
 async def revoke_key(
     session: WriteSessionDep, _admin: Admin, key_id: Annotated[int, Path(ge=1, le=2**62)]

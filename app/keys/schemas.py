@@ -16,8 +16,11 @@ class KeyCreate(BaseModel):
 
     role: Role = Field(examples=["editor"])
     name: Annotated[StrictStr, Field(min_length=1, max_length=120)] = Field(examples=["Night desk"])
-    author: Annotated[StrictStr, Field(max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None = Field(
-        default=None, description="Author slug: whose articles the key writes (required for `author`)."
+    author: (
+        Annotated[StrictStr, Field(max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None
+    ) = Field(
+        default=None,
+        description="Author slug: whose articles the key writes (required for `author`).",
     )
 
 
@@ -25,7 +28,9 @@ class KeyPublic(BaseModel):
     id: int = Field(examples=[7])
     name: str
     role: Role
-    prefix: str = Field(description="The key's first characters, to recognise it.", examples=["ink_3fQx9aZ"])
+    prefix: str = Field(
+        description="The key's first characters, to recognise it.", examples=["ink_3fQx9aZ"]
+    )
     author: str | None = Field(description="Author slug, for keys that write as an author.")
     created_at: Timestamp
     revoked_at: Timestamp | None

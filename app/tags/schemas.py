@@ -23,7 +23,9 @@ class TagCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[StrictStr, Field(min_length=1, max_length=120)] = Field(examples=["Markets"])
-    slug: TaxonomySlug | None = Field(default=None, description="Derived from the name when left out.")
+    slug: TaxonomySlug | None = Field(
+        default=None, description="Derived from the name when left out."
+    )
 
 
 class TagUpdate(NoNullUpdate):

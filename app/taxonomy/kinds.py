@@ -38,7 +38,10 @@ async def author_view(session: AsyncSession, row: Any, request: Request) -> Base
         select(func.count()).where(scheduled_after(utcnow()), Article.author_id == row.id)
     )
     return AuthorPublic(
-        id=row.id, slug=row.slug, name=row.name, bio=row.bio,
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        bio=row.bio,
         avatar_url=absolute_url(request.app.state.settings.public_base, row.avatar_url),
         article_count=max(0, row.article_count - int(waiting or 0)),
     )
@@ -49,19 +52,38 @@ async def tag_view(_session: AsyncSession, row: Any, _request: Request) -> BaseM
 
 
 CATEGORIES = TaxonomyKind(
-    singular="category", plural="categories", model=Category,
-    create_schema=CategoryCreate, update_schema=CategoryUpdate, public_schema=CategoryPublic,
-    public_view=category_view, surrogate=category_key, list_keys=("categories",),
-    article_column=Article.category_id, defaults_on_create=next_position,
+    singular="category",
+    plural="categories",
+    model=Category,
+    create_schema=CategoryCreate,
+    update_schema=CategoryUpdate,
+    public_schema=CategoryPublic,
+    public_view=category_view,
+    surrogate=category_key,
+    list_keys=("categories",),
+    article_column=Article.category_id,
+    defaults_on_create=next_position,
 )
 AUTHORS = TaxonomyKind(
-    singular="author", plural="authors", model=Author,
-    create_schema=AuthorCreate, update_schema=AuthorUpdate, public_schema=AuthorPublic,
-    public_view=author_view, surrogate=author_key, list_keys=(),
+    singular="author",
+    plural="authors",
+    model=Author,
+    create_schema=AuthorCreate,
+    update_schema=AuthorUpdate,
+    public_schema=AuthorPublic,
+    public_view=author_view,
+    surrogate=author_key,
+    list_keys=(),
     article_column=Article.author_id,
 )
 TAGS = TaxonomyKind(
-    singular="tag", plural="tags", model=Tag,
-    create_schema=TagCreate, update_schema=TagUpdate, public_schema=TagPublic,
-    public_view=tag_view, surrogate=tag_key, list_keys=("tags",),
+    singular="tag",
+    plural="tags",
+    model=Tag,
+    create_schema=TagCreate,
+    update_schema=TagUpdate,
+    public_schema=TagPublic,
+    public_view=tag_view,
+    surrogate=tag_key,
+    list_keys=("tags",),
 )

@@ -6,7 +6,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-TaxonomySlug = Annotated[StrictStr, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+TaxonomySlug = Annotated[
+    StrictStr, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+]
 
 
 class NoNullUpdate(BaseModel):
@@ -18,7 +20,8 @@ class NoNullUpdate(BaseModel):
     @model_validator(mode="after")
     def _no_null_for_required(self) -> NoNullUpdate:
         nulls = [
-            name for name in self.model_fields_set
+            name
+            for name in self.model_fields_set
             if getattr(self, name) is None and name not in self.nullable
         ]
         if nulls:

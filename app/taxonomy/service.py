@@ -58,7 +58,9 @@ async def _load(session: AsyncSession, kind: TaxonomyKind, item_id: int) -> Any:
     return row
 
 
-async def _check_slug_free(session: AsyncSession, kind: TaxonomyKind, slug: str, item_id: int | None) -> None:
+async def _check_slug_free(
+    session: AsyncSession, kind: TaxonomyKind, slug: str, item_id: int | None
+) -> None:
     owner = await session.scalar(select(kind.model.id).where(kind.model.slug == slug))
     if owner is not None and owner != item_id:
         raise Conflict(f"A {kind.singular} with slug {slug!r} exists already (id {owner}).")
@@ -91,7 +93,9 @@ async def create(session: AsyncSession, kind: TaxonomyKind, data: BaseModel) -> 
     return TaxonomyWrite(row, _keys(kind, slug))
 
 
-async def update(session: AsyncSession, kind: TaxonomyKind, item_id: int, data: BaseModel) -> TaxonomyWrite:
+async def update(
+    session: AsyncSession, kind: TaxonomyKind, item_id: int, data: BaseModel
+) -> TaxonomyWrite:
     row = await _load(session, kind, item_id)
     old_slug = row.slug
     changes = {name: getattr(data, name) for name in data.model_fields_set}
@@ -115,7 +119,9 @@ async def delete(session: AsyncSession, kind: TaxonomyKind, item_id: int) -> Tax
         from app.articles.models import Article  # the rule is about articles using the term
 
         used = int(
-            await session.scalar(select(func.count()).select_from(Article).where(kind.article_column == item_id))
+            await session.scalar(
+                select(func.count()).select_from(Article).where(kind.article_column == item_id)
+            )
             or 0
         )
         if used:

@@ -9,12 +9,19 @@ import pytest
 
 from app.core.config import Settings
 from tests.articles.factories import Site, make_site
-from tests.conftest import Store
+from tests.conftest import Store, test_settings
 from tests.keys.factories import bearer, issue_key
 
 # Everything an editorial write could touch: a refused write must leave all of it as it was.
 WATCHED_TABLES = (
-    "article", "article_tag", "article_slug", "category", "author", "tag", "api_key", "outbox_job",
+    "article",
+    "article_tag",
+    "article_slug",
+    "category",
+    "author",
+    "tag",
+    "api_key",
+    "outbox_job",
     "content_version",
 )
 
@@ -34,8 +41,16 @@ class Desk:
         found: dict[str, list[Any]] = {}
         for table in WATCHED_TABLES:
             rows = self.store.rows(f"SELECT * FROM {table}")
-            found[table] = sorted((tuple(str(v) for v in row) for row in rows))
+            found[table] = sorted(tuple(str(v) for v in row) for row in rows)
         return found
+
+
+@pytest.fixture
+def settings(store: Store) -> Settings:
+    """No background loops: arranging rows with the sync engine while a loop holds SQLite's write
+    lock from the (blocked) event loop would deadlock. Reads re-check the content version after
+    every commit and at each scheduled publication anyway, and events are asserted as outbox rows."""
+    return test_settings(store, background_workers=False)
 
 
 @pytest.fixture
@@ -45,7 +60,9 @@ def desk(store: Store, settings: Settings) -> Desk:
         "admin": issue_key(store, settings, "admin"),
         "editor": issue_key(store, settings, "editor"),
         "author": issue_key(store, settings, "author", author_id=site.authors["ada-okafor"]),
-        "other_author": issue_key(store, settings, "author", author_id=site.authors["bruno-lindqvist"]),
+        "other_author": issue_key(
+            store, settings, "author", author_id=site.authors["bruno-lindqvist"]
+        ),
         "moderator": issue_key(store, settings, "moderator"),
     }
     return Desk(store, settings, site, keys)
@@ -53,7 +70,11 @@ def desk(store: Store, settings: Settings) -> Desk:
 
 async def create_article(client: Any, desk: Desk, who: str = "editor", **fields: Any) -> Any:
     """POST an article as `who` (editors write as ada-okafor unless told); assert it was created."""
-    body = {"title": "Markets rally as rates hold", "category": "business", "body": "## Why\n\nRates held."}
+    body = {
+        "title": "Markets rally as rates hold",
+        "category": "business",
+        "body": "## Why\n\nRates held.",
+    }
     if who in ("editor", "admin"):
         body["author"] = "ada-okafor"
     body.update(fields)

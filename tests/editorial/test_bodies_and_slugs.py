@@ -19,7 +19,9 @@ Shares rose **sharply** at the open.
 
 
 async def test_markdown_is_rendered_sanitised_and_its_headings_anchored(desk, client):
-    created = await create_article(client, desk, title="Shares rise", body=MARKDOWN, status="published")
+    created = await create_article(
+        client, desk, title="Shares rise", body=MARKDOWN, status="published"
+    )
     article = created.json()
     assert article["body_html"] == (
         '<h2 id="what-happened">What happened</h2>\n'
@@ -34,7 +36,10 @@ async def test_markdown_is_rendered_sanitised_and_its_headings_anchored(desk, cl
         {"id": "what-happened-2", "text": "What happened", "level": 2},
     ]
     assert article["body_source"] == MARKDOWN
-    assert article["excerpt"] == "What happened Shares rose sharply at the open. The reaction What happened"
+    assert (
+        article["excerpt"]
+        == "What happened Shares rose sharply at the open. The reaction What happened"
+    )
     public = (await client.get("/api/v1/articles/shares-rise")).json()
     assert public["body_html"] == article["body_html"]
     assert public["toc"] == article["toc"]
@@ -48,7 +53,9 @@ async def test_html_bodies_keep_the_allowlist_only(desk, client):
         '<a href="https://example.org/">ok</a></p><iframe src="https://evil.example/"></iframe>'
         '<img src="https://example.org/a.png" onerror="steal()">'
     )
-    article = (await create_article(client, desk, title="Html story", body=body, body_format="html")).json()
+    article = (
+        await create_article(client, desk, title="Html story", body=body, body_format="html")
+    ).json()
     assert article["body_format"] == "html"
     assert article["body_html"] == (
         '<h2 id="live">Live</h2><p>Hi <a rel="noopener noreferrer nofollow">x</a>'
@@ -62,13 +69,18 @@ async def test_changing_the_body_re_renders_it_and_a_derived_excerpt_follows(des
     article = (await create_article(client, desk, body="First words.")).json()
     assert article["excerpt"] == "First words."
     changed = await client.patch(
-        f"/api/v1/articles/{article['id']}", json={"body": "## New\n\nSecond words."}, headers=desk.auth("editor")
+        f"/api/v1/articles/{article['id']}",
+        json={"body": "## New\n\nSecond words."},
+        headers=desk.auth("editor"),
     )
     assert (changed.json()["excerpt"], changed.json()["body_html"]) == (
-        "New Second words.", '<h2 id="new">New</h2>\n<p>Second words.</p>\n'
+        "New Second words.",
+        '<h2 id="new">New</h2>\n<p>Second words.</p>\n',
     )
     kept = await client.patch(
-        f"/api/v1/articles/{article['id']}", json={"excerpt": "Chosen by hand."}, headers=desk.auth("editor")
+        f"/api/v1/articles/{article['id']}",
+        json={"excerpt": "Chosen by hand."},
+        headers=desk.auth("editor"),
     )
     again = await client.patch(
         f"/api/v1/articles/{article['id']}", json={"body": "Third."}, headers=desk.auth("editor")
@@ -83,7 +95,12 @@ async def test_slugs_come_from_titles_and_stay_unique(desk, client):
         (await create_article(client, desk, title="ÉLAN ÜBER CAFÉ 2026")).json()["slug"],
         (await create_article(client, desk, title="!!!")).json()["slug"],
     ]
-    assert slugs == ["elan-uber-cafe-2026", "elan-uber-cafe-2026-2", "elan-uber-cafe-2026-3", "article"]
+    assert slugs == [
+        "elan-uber-cafe-2026",
+        "elan-uber-cafe-2026-2",
+        "elan-uber-cafe-2026-3",
+        "article",
+    ]
 
 
 async def test_a_slug_clash_asked_for_explicitly_is_409_and_changes_nothing(desk, client):
@@ -97,7 +114,11 @@ async def test_a_slug_clash_asked_for_explicitly_is_409_and_changes_nothing(desk
     )
     assert clash.status_code == 409
     assert clash.json()["detail"] == "The slug 'taken' belongs to another article."
-    rename = await client.patch(f"/api/v1/articles/{second['id']}", json={"slug": first["slug"]}, headers=desk.auth("editor"))
+    rename = await client.patch(
+        f"/api/v1/articles/{second['id']}",
+        json={"slug": first["slug"]},
+        headers=desk.auth("editor"),
+    )
     assert rename.status_code == 409
     assert desk.state() == before
 
@@ -105,8 +126,12 @@ async def test_a_slug_clash_asked_for_explicitly_is_409_and_changes_nothing(desk
 async def test_every_old_slug_answers_301_after_two_renames_and_is_never_reused(desk, client):
     article = (await create_article(client, desk, title="Storm warning", status="published")).json()
     path = f"/api/v1/articles/{article['id']}"
-    first = await client.patch(path, json={"title": "Storm warning extended"}, headers=desk.auth("editor"))
-    second = await client.patch(path, json={"slug": "storm-hits-coast"}, headers=desk.auth("editor"))
+    first = await client.patch(
+        path, json={"title": "Storm warning extended"}, headers=desk.auth("editor")
+    )
+    second = await client.patch(
+        path, json={"slug": "storm-hits-coast"}, headers=desk.auth("editor")
+    )
     assert first.json()["slug"] == "storm-warning-extended"
     assert second.json()["old_slugs"] == ["storm-warning", "storm-warning-extended"]
     for old in ("storm-warning", "storm-warning-extended"):
@@ -118,7 +143,9 @@ async def test_every_old_slug_answers_301_after_two_renames_and_is_never_reused(
     newcomer = (await create_article(client, desk, title="Storm warning")).json()
     assert newcomer["slug"] == "storm-warning-2"
     taken = await client.patch(
-        f"/api/v1/articles/{newcomer['id']}", json={"slug": "storm-warning"}, headers=desk.auth("editor")
+        f"/api/v1/articles/{newcomer['id']}",
+        json={"slug": "storm-warning"},
+        headers=desk.auth("editor"),
     )
     assert taken.status_code == 409
 

@@ -12,10 +12,16 @@ def arrange(desk):
     site = desk.site
     ids = {
         "ada-draft": site.article("Ada draft", status="draft", slug="ada-draft"),
-        "bruno-draft": site.article("Bruno draft", status="draft", author="bruno-lindqvist", slug="bruno-draft"),
+        "bruno-draft": site.article(
+            "Bruno draft", status="draft", author="bruno-lindqvist", slug="bruno-draft"
+        ),
         "ada-live": site.article("Ada live", slug="ada-live"),
-        "ada-soon": site.article("Ada soon", published_at=now() + timedelta(hours=2), slug="ada-soon"),
-        "bruno-old": site.article("Bruno old", status="archived", author="bruno-lindqvist", slug="bruno-old"),
+        "ada-soon": site.article(
+            "Ada soon", published_at=now() + timedelta(hours=2), slug="ada-soon"
+        ),
+        "bruno-old": site.article(
+            "Bruno old", status="archived", author="bruno-lindqvist", slug="bruno-old"
+        ),
     }
     return ids
 
@@ -34,7 +40,10 @@ async def test_editors_see_every_status_and_authors_their_own(desk, client):
     assert "etag" not in answer.headers
     assert answer.json()["meta"]["total"] == 5
     assert {a["slug"]: a["status"] for a in answer.json()["data"]} == {
-        "ada-draft": "draft", "ada-live": "published", "ada-soon": "scheduled", "bruno-draft": "draft",
+        "ada-draft": "draft",
+        "ada-live": "published",
+        "ada-soon": "scheduled",
+        "bruno-draft": "draft",
         "bruno-old": "archived",
     }
     for status, expected in (
@@ -49,9 +58,13 @@ async def test_editors_see_every_status_and_authors_their_own(desk, client):
     assert own == ["ada-draft", "ada-live", "ada-soon"]
     own_drafts, _ = await slugs(client, "/api/v1/articles?status=draft", desk.auth("author"))
     assert own_drafts == ["ada-draft"]
-    filtered, _ = await slugs(client, "/api/v1/articles?author=bruno-lindqvist&sort=title", desk.auth("editor"))
+    filtered, _ = await slugs(
+        client, "/api/v1/articles?author=bruno-lindqvist&sort=title", desk.auth("editor")
+    )
     assert filtered == ["bruno-draft", "bruno-old"]
-    paged, answer = await slugs(client, "/api/v1/articles?sort=title&per_page=2&page=2", desk.auth("editor"))
+    paged, answer = await slugs(
+        client, "/api/v1/articles?sort=title&per_page=2&page=2", desk.auth("editor")
+    )
     assert paged == ["ada-soon", "bruno-draft"]
     assert answer.json()["meta"]["total_pages"] == 3
 
@@ -77,13 +90,21 @@ async def test_a_key_reads_one_unpublished_article_by_slug_or_id(desk, client):
     assert by_slug.json()["status"] == "scheduled"
     assert by_slug.headers["etag"] == f'"{ids["ada-soon"]}-1"'
     assert by_slug.headers["cache-control"] == "private, no-store"
-    assert (await client.get("/api/v1/articles/bruno-draft", headers=desk.auth("author"))).status_code == 404
-    assert (await client.get("/api/v1/articles/bruno-draft", headers=desk.auth("editor"))).status_code == 200
+    assert (
+        await client.get("/api/v1/articles/bruno-draft", headers=desk.auth("author"))
+    ).status_code == 404
+    assert (
+        await client.get("/api/v1/articles/bruno-draft", headers=desk.auth("editor"))
+    ).status_code == 200
     # A moderator reads like the public (and may not ask for unpublished states).
-    assert (await client.get("/api/v1/articles/ada-draft", headers=desk.auth("moderator"))).status_code == 404
+    assert (
+        await client.get("/api/v1/articles/ada-draft", headers=desk.auth("moderator"))
+    ).status_code == 404
     seen = await client.get("/api/v1/articles/ada-live", headers=desk.auth("moderator"))
     assert (seen.status_code, "status" in seen.json()) == (200, False)
-    assert (await client.get("/api/v1/articles?status=draft", headers=desk.auth("moderator"))).status_code == 403
+    assert (
+        await client.get("/api/v1/articles?status=draft", headers=desk.auth("moderator"))
+    ).status_code == 403
     public_list, _ = await slugs(client, "/api/v1/articles", desk.auth("moderator"))
     assert public_list == ["ada-live"]
 

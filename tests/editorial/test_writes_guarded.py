@@ -13,7 +13,9 @@ async def test_a_stale_if_match_answers_412_and_changes_nothing(desk, client):
     assert first_etag == f'"{article_id}-1"'
     path = f"/api/v1/articles/{article_id}"
 
-    mine = await client.patch(path, json={"excerpt": "Mine."}, headers={**desk.auth("editor"), "If-Match": first_etag})
+    mine = await client.patch(
+        path, json={"excerpt": "Mine."}, headers={**desk.auth("editor"), "If-Match": first_etag}
+    )
     assert mine.status_code == 200
     assert mine.headers["etag"] == f'"{article_id}-2"'
 
@@ -24,24 +26,36 @@ async def test_a_stale_if_match_answers_412_and_changes_nothing(desk, client):
     assert theirs.status_code == 412
     assert theirs.headers["content-type"] == "application/problem+json"
     assert theirs.headers["etag"] == f'"{article_id}-2"'
-    stale_delete = await client.delete(path, headers={**desk.auth("editor"), "If-Match": first_etag})
+    stale_delete = await client.delete(
+        path, headers={**desk.auth("editor"), "If-Match": first_etag}
+    )
     assert stale_delete.status_code == 412
     assert desk.state() == before
 
     fresh = await client.get(path, headers=desk.auth("editor"))
     assert (fresh.json()["excerpt"], fresh.headers["etag"]) == ("Mine.", f'"{article_id}-2"')
     retried = await client.patch(
-        path, json={"excerpt": "Theirs."}, headers={**desk.auth("admin"), "If-Match": fresh.headers["etag"]}
+        path,
+        json={"excerpt": "Theirs."},
+        headers={**desk.auth("admin"), "If-Match": fresh.headers["etag"]},
     )
     assert (retried.status_code, retried.json()["revision"]) == (200, 3)
-    assert (await client.patch(path, json={"title": "X"}, headers={**desk.auth("admin"), "If-Match": "*"})).status_code == 200
-    gone = await client.delete(path, headers={**desk.auth("editor"), "If-Match": f'"{article_id}-4"'})
+    assert (
+        await client.patch(
+            path, json={"title": "X"}, headers={**desk.auth("admin"), "If-Match": "*"}
+        )
+    ).status_code == 200
+    gone = await client.delete(
+        path, headers={**desk.auth("editor"), "If-Match": f'"{article_id}-4"'}
+    )
     assert gone.status_code == 204
 
 
 async def test_a_patch_that_changes_nothing_keeps_the_revision(desk, client):
     article = (await create_article(client, desk, title="Same")).json()
-    again = await client.patch(f"/api/v1/articles/{article['id']}", json={"title": "Same"}, headers=desk.auth("editor"))
+    again = await client.patch(
+        f"/api/v1/articles/{article['id']}", json={"title": "Same"}, headers=desk.auth("editor")
+    )
     assert (again.status_code, again.json()["revision"]) == (200, 1)
     assert again.headers["surrogate-key-purge"] == ""
 
@@ -68,7 +82,9 @@ async def test_a_patch_that_changes_nothing_keeps_the_revision(desk, client):
 async def test_an_author_may_set_only_what_the_role_allows(desk, client, body, status, field):
     draft = (await create_article(client, desk, "author", title="My draft")).json()
     before = desk.state()
-    answer = await client.patch(f"/api/v1/articles/{draft['id']}", json=body, headers=desk.auth("author"))
+    answer = await client.patch(
+        f"/api/v1/articles/{draft['id']}", json=body, headers=desk.auth("author")
+    )
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
     if field is not None:
@@ -80,13 +96,20 @@ async def test_an_author_cannot_create_a_published_article_or_write_as_someone_e
     before = desk.state()
     for body in (
         {"title": "T", "category": "business", "status": "published"},
-        {"title": "T", "category": "business", "status": "scheduled", "publish_at": "2099-01-01T00:00:00Z"},
+        {
+            "title": "T",
+            "category": "business",
+            "status": "scheduled",
+            "publish_at": "2099-01-01T00:00:00Z",
+        },
         {"title": "T", "category": "business", "author": "bruno-lindqvist"},
     ):
         answer = await client.post("/api/v1/articles", json=body, headers=desk.auth("author"))
         assert answer.status_code == 403, body
     unknown = await client.post(
-        "/api/v1/articles", json={"title": "T", "category": "business", "id": 7}, headers=desk.auth("author")
+        "/api/v1/articles",
+        json={"title": "T", "category": "business", "id": 7},
+        headers=desk.auth("author"),
     )
     assert unknown.status_code == 422
     assert desk.state() == before
@@ -96,14 +119,20 @@ async def test_an_author_cannot_create_a_published_article_or_write_as_someone_e
 
 async def test_authors_change_only_their_own_drafts(desk, client):
     other = (await create_article(client, desk, "other_author", title="Bruno's draft")).json()
-    published = (await create_article(client, desk, "editor", title="Ada's story", status="published")).json()
+    published = (
+        await create_article(client, desk, "editor", title="Ada's story", status="published")
+    ).json()
     before = desk.state()
     for article in (other, published):
         answer = await client.patch(
-            f"/api/v1/articles/{article['id']}", json={"excerpt": "Mine now."}, headers=desk.auth("author")
+            f"/api/v1/articles/{article['id']}",
+            json={"excerpt": "Mine now."},
+            headers=desk.auth("author"),
         )
         assert answer.status_code == 403, answer.text
-    assert (await client.get(f"/api/v1/articles/{other['id']}", headers=desk.auth("author"))).status_code == 404
+    assert (
+        await client.get(f"/api/v1/articles/{other['id']}", headers=desk.auth("author"))
+    ).status_code == 404
     assert desk.state() == before
 
 
@@ -118,7 +147,9 @@ async def test_bodies_over_the_limit_are_413_and_change_nothing(desk, client):
 async def test_malformed_json_is_422_and_changes_nothing(desk, client):
     before = desk.state()
     answer = await client.post(
-        "/api/v1/articles", content=b'{"title": ', headers={**desk.auth("editor"), "Content-Type": "application/json"}
+        "/api/v1/articles",
+        content=b'{"title": ',
+        headers={**desk.auth("editor"), "Content-Type": "application/json"},
     )
     assert answer.status_code == 422
     assert desk.state() == before
