@@ -397,9 +397,7 @@ async def create_article(
         comments_open=data.comments_open,
         revision=1,
     )
-    apply_body(article, data.body, data.body_format, data.excerpt)
-    if data.excerpt is None:
-        article.excerpt = excerpt_from(article.body_text)
+    apply_body(article, data.body, data.body_format, data.excerpt)  # no excerpt sent: derived
     apply_hero(article, data.hero_image)
     session.add(article)
     await flush_or_conflict(session)

@@ -247,3 +247,12 @@ def test_every_editorial_route_is_in_the_walk(app):
             if (method, route.path) not in PUBLIC_WRITES:
                 editorial.add(route.name)
     assert editorial - walked == set(), "add these routes to OPERATIONS"
+
+
+def test_the_documented_matrix_is_the_enforced_one():
+    from pathlib import Path
+
+    from app.keys.permissions import matrix_markdown
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "editorial.md").read_text()
+    assert matrix_markdown() in doc
