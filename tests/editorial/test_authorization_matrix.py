@@ -15,7 +15,9 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
+from app.core.config import Settings
 from app.keys.service import KEY_PREFIX
+from tests.conftest import Store, test_settings
 from tests.editorial.conftest import Desk
 from tests.keys.factories import bearer, issue_key
 
@@ -72,6 +74,29 @@ def _new_author(desk: Desk) -> int:
 def _new_key(desk: Desk) -> int:
     issue_key(desk.store, desk.settings, "moderator", name="target")
     return int(desk.store.scalar("SELECT max(id) FROM api_key"))
+
+
+def _new_webhook(desk: Desk) -> int:
+    with desk.store.engine.begin() as conn:
+        return conn.execute(
+            text(
+                "INSERT INTO webhook (url, events, secret, description, active, created_at) VALUES "
+                "('http://127.0.0.1:9/hook', '[\"article.published\"]', 'whsec_test', '', true, "
+                "CURRENT_TIMESTAMP) RETURNING id"
+            )
+        ).scalar_one()
+
+
+def _new_subscriber(desk: Desk) -> int:
+    token = secrets.token_hex(6)
+    with desk.store.engine.begin() as conn:
+        return conn.execute(
+            text(
+                "INSERT INTO subscriber (email, email_hash, status, confirm_nonce, unsubscribe_nonce, created_at) "
+                "VALUES (:e, :h, 'active', 'n1', 'n2', CURRENT_TIMESTAMP) RETURNING id"
+            ),
+            {"e": f"reader-{token}@example.org", "h": token},
+        ).scalar_one()
 
 
 def _unique(prefix: str) -> str:
@@ -166,6 +191,46 @@ OPERATIONS = [
         lambda d: ("DELETE", f"/api/v1/keys/{_new_key(d)}", None),
         {"admin": 204},
     ),
+    Operation(
+        "create_webhook",
+        lambda d: (
+            "POST",
+            "/api/v1/webhooks",
+            {"url": "http://127.0.0.1:9/hook", "events": ["article.published"]},
+        ),
+        {"admin": 201},
+    ),
+    Operation("list_webhooks", lambda d: ("GET", "/api/v1/webhooks", None), {"admin": 200}),
+    Operation(
+        "get_webhook",
+        lambda d: ("GET", f"/api/v1/webhooks/{_new_webhook(d)}", None),
+        {"admin": 200},
+    ),
+    Operation(
+        "list_webhook_deliveries",
+        lambda d: ("GET", f"/api/v1/webhooks/{_new_webhook(d)}/deliveries", None),
+        {"admin": 200},
+    ),
+    Operation(
+        "delete_webhook",
+        lambda d: ("DELETE", f"/api/v1/webhooks/{_new_webhook(d)}", None),
+        {"admin": 204},
+    ),
+    Operation(
+        "list_subscribers",
+        lambda d: ("GET", "/api/v1/newsletter/subscribers", None),
+        {"admin": 200},
+    ),
+    Operation(
+        "get_subscriber",
+        lambda d: ("GET", f"/api/v1/newsletter/subscribers/{_new_subscriber(d)}", None),
+        {"admin": 200},
+    ),
+    Operation(
+        "erase_subscriber",
+        lambda d: ("DELETE", f"/api/v1/newsletter/subscribers/{_new_subscriber(d)}", None),
+        {"admin": 204},
+    ),
 ]
 
 # Routes that change something but are for anonymous readers, or are not editorial.
@@ -176,6 +241,12 @@ PUBLIC_WRITES = {
     ("POST", "/api/v1/newsletter/confirm"),
     ("POST", "/api/v1/newsletter/unsubscribe"),
 }
+
+
+@pytest.fixture
+def settings(store: Store) -> Settings:
+    # The webhook operations register a receiver on 127.0.0.1 (never called: no loops run).
+    return test_settings(store, background_workers=False, webhooks_allow_private=True)
 
 
 def callers(desk: Desk) -> dict[str, dict[str, str]]:
