@@ -12,6 +12,9 @@ from app.core.config import Settings
 from tests.articles.factories import Site, make_site
 from tests.conftest import Store, test_settings
 from tests.keys.factories import bearer, issue_key
+from tests.webhooks.receiver import receiver
+
+__all__ = ["receiver"]  # the webhook receiver fixture, for the end-to-end scheduling test
 
 # Everything a write could touch: a refused write must leave every table as it was.
 UNWATCHED_TABLES = {"alembic_version"}
