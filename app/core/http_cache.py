@@ -150,7 +150,9 @@ class HttpCacheMiddleware:
 
         entry = self.cache.get(path, query, validity)
         if entry is None:
-            entry = await self._render(scope, receive, (path, query, validity), etag, cache_control, snapshot)
+            entry = await self._render(
+                scope, receive, send, (path, query, validity), etag, cache_control, snapshot
+            )
             if entry is None:
                 return  # not cacheable; already sent
         if (
@@ -182,6 +184,7 @@ class HttpCacheMiddleware:
         self,
         scope: Scope,
         receive: Receive,
+        send: Send,
         key: tuple[str, str, str],
         etag: str,
         cache_control: str,
