@@ -52,6 +52,10 @@ class Comment(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=255)
     body: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default=PENDING, max_length=16)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
     content_hash: str = Field(max_length=64)

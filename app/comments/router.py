@@ -28,7 +28,13 @@ from app.core.clients import client_address
 from app.core.db import SessionDep, WriteSessionDep
 from app.core.errors import NotFound, responses
 from app.core.json import model_response
-from app.core.pagination import PageParams, build_page_meta, decode_cursor, encode_cursor, page_params
+from app.core.pagination import (
+    PageParams,
+    build_page_meta,
+    decode_cursor,
+    encode_cursor,
+    page_params,
+)
 from app.core.surrogate import article_key, surrogate_header
 from app.core.types import utcnow
 from app.keys.dependencies import require
@@ -53,8 +59,10 @@ def _cursor_kind(order: str) -> str:
 @router.get(
     "/articles/{slug}/comments",
     response_model=CommentList,
-    responses={301: {"description": "The article was renamed: `Location` has its new URL."}}
-    | responses(404, 422),
+    responses={
+        301: {"description": "The article was renamed: `Location` has its new URL."},
+        **responses(404, 422),
+    },
     summary="List an article's comments",
 )
 async def list_comments(
@@ -70,7 +78,9 @@ async def list_comments(
     if article is None:
         current = await current_slug_for_old(session, slug, now)
         if current is not None:
-            location = f"{request.app.state.settings.public_base}/api/v1/articles/{current}/comments"
+            location = (
+                f"{request.app.state.settings.public_base}/api/v1/articles/{current}/comments"
+            )
             if request.url.query:
                 location += f"?{request.url.query}"
             return RedirectResponse(location, status_code=301, headers=surrogate_header("articles"))
@@ -90,16 +100,22 @@ async def list_comments(
     has_more = len(roots) > paging.per_page
     roots = roots[: paging.per_page]
     replies = await repository.approved_replies(session, [r.id for r in roots])
-    threads = None if paging.cursor is not None else await repository.thread_count(session, article.id)
+    threads = (
+        None if paging.cursor is not None else await repository.thread_count(session, article.id)
+    )
     next_cursor = (
-        encode_cursor(_cursor_kind(order), [roots[-1].created_at, roots[-1].id]) if has_more else None
+        encode_cursor(_cursor_kind(order), [roots[-1].created_at, roots[-1].id])
+        if has_more
+        else None
     )
     meta, links, link_header = build_page_meta(
         request, paging, total=threads, next_cursor=next_cursor, has_more=has_more
     )
     page = CommentList(
         data=service.build_threads(roots, replies),
-        meta=CommentListMeta(**meta.model_dump(exclude={"total"}), total=article.comment_count, threads=threads),
+        meta=CommentListMeta(
+            **meta.model_dump(exclude={"total"}), total=article.comment_count, threads=threads
+        ),
         links=links,
     )
     keys = surrogate_header(article_key(article.id), f"comments-article-{article.id}")
@@ -120,7 +136,7 @@ async def post_comment(
     slug: SlugPath,
     data: CommentCreate,
 ) -> Response:
-    """Leave a reply: held for moderation unless the policy approves it; never published unescaped."""
+    """Leave a reply: held for moderation unless the policy approves it; plain text only."""
     app_state: Any = request.app.state
     checker: SpamChecker = app_state.comment_spam_checker
     prepared = await service.prepare_post(
@@ -154,8 +170,12 @@ async def list_moderation_comments(
     session: SessionDep,
     _moderator: Moderator,
     paging: PageDep,
-    status: Annotated[CommentStatus | None, Query(description="Only comments with this status.")] = None,
-    article: Annotated[str | None, Query(max_length=200, description="Only this article's (slug).")] = None,
+    status: Annotated[
+        CommentStatus | None, Query(description="Only comments with this status.")
+    ] = None,
+    article: Annotated[
+        str | None, Query(max_length=200, description="Only this article's (slug).")
+    ] = None,
 ) -> Response:
     """Comments newest first, with the author's email and hashed address (moderators only)."""
     article_id = None
@@ -182,11 +202,15 @@ async def list_moderation_comments(
         if paging.cursor is not None
         else await repository.moderation_count(session, status=status, article_id=article_id)
     )
-    next_cursor = encode_cursor("moderation", [rows[-1].created_at, rows[-1].id]) if has_more else None
+    next_cursor = (
+        encode_cursor("moderation", [rows[-1].created_at, rows[-1].id]) if has_more else None
+    )
     meta, links, link_header = build_page_meta(
         request, paging, total=total, next_cursor=next_cursor, has_more=has_more
     )
-    page = ModerationList(data=[service.moderation_comment(r) for r in rows], meta=meta, links=links)
+    page = ModerationList(
+        data=[service.moderation_comment(r) for r in rows], meta=meta, links=links
+    )
     return model_response(page, headers={"Link": link_header})
 
 
@@ -228,7 +252,9 @@ async def moderate_comments_in_bulk(
     found, missing = await service.set_status(write, data.ids, data.status)
     await write.commit()
     return model_response(
-        BulkStatusResult(status=data.status, updated=[c.id for c in found if c.id], not_found=missing)
+        BulkStatusResult(
+            status=data.status, updated=[c.id for c in found if c.id], not_found=missing
+        )
     )
 
 
@@ -239,7 +265,9 @@ async def moderate_comments_in_bulk(
     summary="Delete a comment permanently",
     tags=["editorial"],
 )
-async def delete_comment(write: WriteSessionDep, _moderator: Moderator, comment_id: CommentIdPath) -> Response:
+async def delete_comment(
+    write: WriteSessionDep, _moderator: Moderator, comment_id: CommentIdPath
+) -> Response:
     """Delete a comment and all its replies for good (trash keeps them; this does not)."""
     await service.delete_permanently(write, comment_id)
     await write.commit()

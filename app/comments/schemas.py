@@ -70,9 +70,12 @@ class CommentBase(BaseModel):
     id: int = Field(examples=[101])
     parent_id: int | None = Field(examples=[None])
     author_name: str = Field(examples=["Maya Reader"])
-    body: str = Field(description="The text as typed (plain text; escape it if you render it yourself).")
+    body: str = Field(
+        description="The text as typed (plain text; escape it if you render it yourself)."
+    )
     body_html: str = Field(
-        description="The text escaped, in `<p>` paragraphs with `<br>` line breaks; http(s) URLs are "
+        description="The text escaped, in `<p>` paragraphs with `<br>` line breaks; "
+        "http(s) URLs are "
         'links with `rel="nofollow ugc noopener"`. Safe to insert as HTML.'
     )
     created_at: Timestamp
@@ -149,5 +152,7 @@ class BulkStatusUpdate(BaseModel):
 
 class BulkStatusResult(BaseModel):
     status: CommentStatus
-    updated: list[int] = Field(description="Ids that now have `status` (including those that had it).")
+    updated: list[int] = Field(
+        description="Ids that now have `status` (including those that had it)."
+    )
     not_found: list[int] = Field(description="Ids with no comment: nothing was done for them.")

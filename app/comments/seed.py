@@ -1,6 +1,6 @@
 """Demo comments for `inkwell seed demo`: approved, threaded, synthetic, bulk-inserted.
 
-About a fifth of the articles get a discussion (1–12 comments, some replies up to three levels
+About a fifth of the articles get a discussion (1 to 12 comments, some replies up to three levels
 deep); `Article.comment_count` is then set from the table in one statement. Hashes are keyed
 with the configured secret, so "approved before" works for the demo commenters too.
 """
@@ -19,6 +19,7 @@ from app.core.clients import keyed_hash
 from app.core.config import Settings
 from app.seed import words
 
+A = Article.__table__.c  # type: ignore[attr-defined]
 SHARE = 0.2
 BATCH = 5_000
 PHRASES = (
@@ -46,7 +47,9 @@ def _commenters(secret: str, rng: random.Random) -> list[tuple[str, str, str]]:
         first = rng.choice(words.FIRST_NAMES)
         last = rng.choice(words.LAST_NAMES)
         email = f"{first}.{last}.{index}@example.com".lower()
-        people.append((f"{first} {last[0]}.", email, keyed_hash(secret, email, purpose="comment-email")))
+        people.append(
+            (f"{first} {last[0]}.", email, keyed_hash(secret, email, purpose="comment-email"))
+        )
     return people
 
 
@@ -54,11 +57,13 @@ def seed_comments(conn: Connection, articles: int, now: datetime, rng: random.Ra
     """Add threaded, approved demo comments to the demo articles."""
     secret = Settings().secret_key
     people = _commenters(secret, rng)
-    addresses = [keyed_hash(secret, f"198.51.100.{i}", purpose="comment-address") for i in range(1, 255)]
+    addresses = [
+        keyed_hash(secret, f"198.51.100.{i}", purpose="comment-address") for i in range(1, 255)
+    ]
     next_id = int(conn.scalar(select(func.coalesce(func.max(Comment.id), 0))) or 0) + 1
     published = {
         row.id: row.published_at
-        for row in conn.execute(select(Article.id, Article.published_at).where(Article.status == "published"))
+        for row in conn.execute(select(A.id, A.published_at).where(A.status == "published"))
     }
     rows: list[dict[str, Any]] = []
     for article_id in range(1, articles + 1):
@@ -92,7 +97,9 @@ def seed_comments(conn: Connection, articles: int, now: datetime, rng: random.Ra
                     "status": APPROVED,
                     "created_at": moment,
                     "updated_at": moment,
-                    "content_hash": keyed_hash(secret, "demo", str(comment_id), purpose="comment-content"),
+                    "content_hash": keyed_hash(
+                        secret, "demo", str(comment_id), purpose="comment-content"
+                    ),
                 }
             )
             thread.append((comment_id, rows[-1]["depth"], rows[-1]["root_id"]))
@@ -102,7 +109,9 @@ def seed_comments(conn: Connection, articles: int, now: datetime, rng: random.Ra
     if rows:
         conn.execute(insert(Comment), rows)
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT setval(pg_get_serial_sequence('comment', 'id'), :n)"), {"n": next_id})
+        conn.execute(
+            text("SELECT setval(pg_get_serial_sequence('comment', 'id'), :n)"), {"n": next_id}
+        )
     # Every demo comment is approved under approved parents: the visible count is a plain count.
     conn.execute(
         text(

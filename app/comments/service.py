@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import PUBLISHED
 from app.comments import repository
 from app.comments.models import APPROVED, PENDING, SPAM, Comment
+from app.comments.repository import AnyRow
 from app.comments.schemas import (
     ArticleRef,
     CommentCreate,
@@ -31,7 +30,14 @@ from app.comments.text import body_html, link_count, normalised_for_duplicates
 from app.core.clients import keyed_hash
 from app.core.config import Settings
 from app.core.content_version import bump_content_version
-from app.core.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, TooManyRequests, Unprocessable
+from app.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unprocessable,
+)
 from app.core.shared_state import SharedState
 from app.core.types import rfc3339, utcnow
 from app.webhooks.events import emit
@@ -68,7 +74,7 @@ class PreparedComment:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def public_comment(row: Row[Any]) -> CommentPublic:
+def public_comment(row: AnyRow) -> CommentPublic:
     return CommentPublic(
         id=row.id,
         parent_id=row.parent_id,
@@ -79,7 +85,7 @@ def public_comment(row: Row[Any]) -> CommentPublic:
     )
 
 
-def build_threads(roots: Sequence[Row[Any]], replies: Sequence[Row[Any]]) -> list[CommentPublic]:
+def build_threads(roots: Sequence[AnyRow], replies: Sequence[AnyRow]) -> list[CommentPublic]:
     """Nest replies under their parents. `replies` come parents first (ordered by depth); a reply
     whose parent is not in the tree (no longer approved) is hidden, with its own replies."""
     nodes: dict[int, CommentPublic] = {}
@@ -106,7 +112,7 @@ def address_hash(settings: Settings, address: str) -> str:
     return keyed_hash(settings.secret_key, address, purpose="comment-address")
 
 
-async def open_article(session: AsyncSession, slug: str, now: datetime) -> Row[Any]:
+async def open_article(session: AsyncSession, slug: str, now: datetime) -> AnyRow:
     """The article, if readers may comment on it: unknown or not public → 404, closed → 403."""
     article = await repository.article_by_slug(session, slug)
     if article is None:
@@ -120,8 +126,12 @@ async def open_article(session: AsyncSession, slug: str, now: datetime) -> Row[A
     return article
 
 
-async def check_flood(state: SharedState, settings: Settings, address_key: str, email_key: str) -> None:
-    by_address = await state.hit(settings.comments_rate_limit_address, "comments", "address", address_key)
+async def check_flood(
+    state: SharedState, settings: Settings, address_key: str, email_key: str
+) -> None:
+    by_address = await state.hit(
+        settings.comments_rate_limit_address, "comments", "address", address_key
+    )
     by_email = await state.hit(settings.comments_rate_limit_email, "comments", "email", email_key)
     refused = [d.retry_after for d in (by_address, by_email) if not d.allowed]
     if refused:
@@ -141,7 +151,9 @@ async def place_in_thread(
             "body.parent_id", "must be the id of an approved comment on this article"
         )
     while parent is not None and parent.depth + 1 >= settings.comments_max_depth:
-        parent = await repository.get_comment(session, parent.parent_id) if parent.parent_id else None
+        parent = (
+            await repository.get_comment(session, parent.parent_id) if parent.parent_id else None
+        )
     if parent is None:
         return None, None, 0
     return parent.id, parent.root_id or parent.id, parent.depth + 1
@@ -153,6 +165,15 @@ def held_for_content(settings: Settings, data: CommentCreate, user_agent: str) -
         return True
     haystack = "\n".join((data.author_name, data.author_email, data.body, user_agent)).casefold()
     return any(word.casefold() in haystack for word in settings.comments_moderation_words)
+
+
+async def policy_approves(session: AsyncSession, settings: Settings, email_key: str) -> bool:
+    """hold: nothing; open: everything; approve_known: authors with an approved comment before."""
+    if settings.comments_policy == "open":
+        return True
+    if settings.comments_policy == "approve_known":
+        return await repository.approved_before(session, email_key)
+    return False
 
 
 async def prepare_post(
@@ -187,17 +208,15 @@ async def prepare_post(
             data.body,
             f"{settings.public_base}/api/v1/articles/{article.slug}",
         )
-        verdict = await checker.check(candidate, RequestInfo(client.address, user_agent, client.referrer))
+        verdict = await checker.check(
+            candidate, RequestInfo(client.address, user_agent, client.referrer)
+        )
         if verdict is Verdict.SPAM:
             status = SPAM
         elif verdict is Verdict.UNSURE or held_for_content(settings, data, user_agent):
             status = PENDING
-        elif settings.comments_policy == "open":
-            status = APPROVED
-        elif settings.comments_policy == "approve_known" and await repository.approved_before(session, emails):
-            status = APPROVED
         else:
-            status = PENDING
+            status = APPROVED if await policy_approves(session, settings, emails) else PENDING
     content = keyed_hash(
         settings.secret_key,
         str(article.id),
@@ -283,7 +302,7 @@ async def emit_approved(session: AsyncSession, comment: Comment, article_slug: s
 # --- moderation -------------------------------------------------------------------------------
 
 
-def moderation_comment(row: Row[Any]) -> ModerationComment:
+def moderation_comment(row: AnyRow) -> ModerationComment:
     return ModerationComment(
         id=row.id,
         parent_id=row.parent_id,
@@ -324,7 +343,9 @@ async def moderation_view(session: AsyncSession, comment: Comment) -> Moderation
     )
 
 
-async def set_status(session: AsyncSession, ids: Iterable[int], status: str) -> tuple[list[Comment], list[int]]:
+async def set_status(
+    session: AsyncSession, ids: Iterable[int], status: str
+) -> tuple[list[Comment], list[int]]:
     """Give these comments `status`: (the comments found, the ids not found). Counts of every
     touched article are recomputed in the same transaction; newly approved ones emit
     `comment.approved`. Replies of a comment that leaves `approved` stay as they are, and are
@@ -366,4 +387,3 @@ async def delete_permanently(session: AsyncSession, comment_id: int) -> None:
     await repository.delete_comment(session, comment_id)
     await repository.refresh_comment_counts(session, [comment.article_id])
     await bump_content_version(session)
-

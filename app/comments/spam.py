@@ -79,13 +79,18 @@ class AkismetChecker:
             return Verdict.SPAM
         if response.status_code == 200 and answer == "false":
             return Verdict.HAM
-        log.warning("spam check answered %s %r; holding the comment", response.status_code, answer[:80])
+        log.warning(
+            "spam check answered %s %r; holding the comment", response.status_code, answer[:80]
+        )
         return Verdict.UNSURE
 
 
 def checker_for(settings: Settings) -> SpamChecker:
     if settings.akismet_key:
         return AkismetChecker(
-            settings.akismet_url, settings.akismet_key, settings.public_base, settings.akismet_timeout_seconds
+            settings.akismet_url,
+            settings.akismet_key,
+            settings.public_base,
+            settings.akismet_timeout_seconds,
         )
     return NullChecker()

@@ -21,9 +21,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 def _without_controls(value: str, keep: str) -> str:
-    return "".join(
-        ch for ch in value if ch in keep or unicodedata.category(ch) != "Cc"
-    ).translate(_BIDI)
+    return "".join(ch for ch in value if ch in keep or unicodedata.category(ch) != "Cc").translate(
+        _BIDI
+    )
 
 
 def clean_line(value: object) -> object:

@@ -50,13 +50,26 @@ class ContentVersionTracker:
         self._sessionmaker = sessionmaker
         self._schedule_bounds = schedule_bounds
         self.current = VersionSnapshot("0", utcnow(), None)
-        self.stale = True
+        self._stale = True
+        self._invalidations = 0
         self._lock = asyncio.Lock()
+
+    @property
+    def stale(self) -> bool:
+        return self._stale
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        # Counted, so that a commit landing while a refresh is in flight is not lost.
+        if value:
+            self._invalidations += 1
+        self._stale = value
 
     async def refresh(self) -> VersionSnapshot:
         async with self._lock:
             if not self.stale and self._fresh_enough():
                 return self.current
+            started = self._invalidations
             now = utcnow()
             passed, upcoming = self._schedule_bounds(now)
             statement = select(
@@ -69,7 +82,7 @@ class ContentVersionTracker:
             last_modified = max(filter(None, (_aware(changed_at), newest_passed)))
             stamp = int(newest_passed.timestamp()) if newest_passed else 0
             self.current = VersionSnapshot(f"{version}.{stamp}", last_modified, _aware(next_publication))
-            self.stale = False
+            self._stale = self._invalidations != started
             return self.current
 
     def _fresh_enough(self) -> bool:

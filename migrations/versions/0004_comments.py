@@ -46,7 +46,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("comment") as batch:
-        batch.create_index("ix_comment_threads", ["article_id", "depth", "status", "created_at", "id"])
+        batch.create_index(
+            "ix_comment_threads", ["article_id", "depth", "status", "created_at", "id"]
+        )
         batch.create_index("ix_comment_replies", ["root_id", "status", "created_at", "id"])
         batch.create_index("ix_comment_parent", ["parent_id"])
         batch.create_index("ix_comment_status_created", ["status", "created_at", "id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,8 +36,24 @@ def slug_of(store: Store, article_id: int) -> str:
     return str(store.scalar("SELECT slug FROM article WHERE id = :i", i=article_id))
 
 
-def add_comments(store: Store, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert comment rows as they are (the count is then recomputed, as the service would)."""
+async def add_comments(store: Store, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert comment rows as they are (counts are left alone)."""
+    return await asyncio.to_thread(_add_comments, store, rows)
+
+
+async def execute(store: Store, sql: str) -> None:
+    """A write straight to the store, off the event loop."""
+    await asyncio.to_thread(_execute, store, sql)
+
+
+def _execute(store: Store, sql: str) -> None:
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+
+
+def _add_comments(store: Store, rows: list[dict[str, Any]]) -> list[int]:
+    # Arranging writes run in a thread: a blocking write on the event loop would wait on the
+    # SQLite write lock while the app's own writer (the outbox loop) waits for that loop.
     base = now() - timedelta(days=1)
     ids = []
     with store.engine.begin() as conn:

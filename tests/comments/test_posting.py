@@ -7,7 +7,15 @@ import pytest
 
 from app.main import create_app
 from tests.articles.factories import make_site
-from tests.comments.factories import add_comments, comment_count, comment_form, post, slug_of, status_of
+from tests.comments.factories import (
+    add_comments,
+    comment_count,
+    comment_form,
+    execute,
+    post,
+    slug_of,
+    status_of,
+)
 from tests.conftest import running
 from tests.conftest import test_settings as settings_for
 
@@ -27,8 +35,7 @@ async def test_a_new_author_is_held_and_an_author_approved_before_is_published(s
     first = await post(client, slug, author_email="maya@example.com", body="First words.")
     assert first.status_code == 201, first.text
     assert first.json()["status"] == "pending"
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql(f"UPDATE comment SET status = 'approved' WHERE id = {first.json()['id']}")
+    await execute(store, f"UPDATE comment SET status = 'approved' WHERE id = {first.json()['id']}")
     second = await post(client, slug, author_email="MAYA@example.com", body="Second words.")
     assert second.status_code == 201, second.text
     assert second.json()["status"] == "approved"
@@ -41,7 +48,7 @@ async def test_a_new_author_is_held_and_an_author_approved_before_is_published(s
 async def test_the_policy_decides_what_is_held(store, site, policy, expected):
     article = site.article()
     slug = slug_of(store, article)
-    add_comments(store, [{"article_id": article, "email_hash": "x" * 64}])
+    await add_comments(store, [{"article_id": article, "email_hash": "x" * 64}])
     async with await _with(store, comments_policy=policy) as client:
         answer = await post(client, slug)
     assert answer.status_code == 201, answer.text
@@ -58,18 +65,32 @@ async def test_hold_keeps_even_an_author_approved_before(store, site):
     assert answer.json()["status"] == "pending"
 
 
-async def test_too_many_links_or_a_moderation_word_hold_a_comment_under_the_open_policy(store, site):
+async def test_too_many_links_or_a_moderation_word_hold_a_comment_under_the_open_policy(
+    store, site
+):
     article = site.article()
     slug = slug_of(store, article)
-    async with await _with(store, comments_policy="open", comments_max_links=2,
-                           comments_moderation_words="casino,  Miracle Pill") as client:
+    async with await _with(
+        store,
+        comments_policy="open",
+        comments_max_links=2,
+        comments_moderation_words="casino,  Miracle Pill",
+    ) as client:
         two_links = await post(client, slug, body="See http://a.example/1 and https://b.example/2")
-        three_links = await post(client, slug, body="http://a.example/1 https://b.example/2 www.c.example")
+        three_links = await post(
+            client, slug, body="http://a.example/1 https://b.example/2 www.c.example"
+        )
         word_in_body = await post(client, slug, body="Try the miracle pill today")
         word_in_name = await post(client, slug, author_name="Casino Royale")
         clean = await post(client, slug, body="Nothing to see here")
-    assert [r.json()["status"] for r in (two_links, three_links, word_in_body, word_in_name, clean)] == [
-        "approved", "pending", "pending", "pending", "approved",
+    assert [
+        r.json()["status"] for r in (two_links, three_links, word_in_body, word_in_name, clean)
+    ] == [
+        "approved",
+        "pending",
+        "pending",
+        "pending",
+        "approved",
     ]
     assert comment_count(store, article) == 2
 
@@ -91,7 +112,9 @@ async def test_the_same_comment_twice_is_a_conflict(store, site, client):
     slug = slug_of(store, article)
     first = await post(client, slug, author_email="dup@example.com", body="Same  words here.")
     again = await post(client, slug, author_email="Dup@Example.com", body="same words\nhere.")
-    other_author = await post(client, slug, author_email="other@example.com", body="Same words here.")
+    other_author = await post(
+        client, slug, author_email="other@example.com", body="Same words here."
+    )
     assert first.status_code == 201
     assert again.status_code == 409, again.text
     assert again.headers["content-type"] == "application/problem+json"
@@ -102,16 +125,17 @@ async def test_the_same_comment_twice_is_a_conflict(store, site, client):
 async def test_a_trashed_comment_may_be_posted_again(store, site, client):
     slug = slug_of(store, site.article())
     first = await post(client, slug, author_email="t@example.com", body="Once more.")
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql(f"UPDATE comment SET status = 'trash' WHERE id = {first.json()['id']}")
-    assert (await post(client, slug, author_email="t@example.com", body="Once more.")).status_code == 201
+    await execute(store, f"UPDATE comment SET status = 'trash' WHERE id = {first.json()['id']}")
+    assert (
+        await post(client, slug, author_email="t@example.com", body="Once more.")
+    ).status_code == 201
 
 
 async def test_typed_html_comes_back_escaped_and_links_are_safe(store, site, client):
     slug = slug_of(store, site.article())
     body = (
         "<script>alert(1)</script> & <b>bold</b>\n"
-        "see https://example.com/a?x=1&y=2\"onmouseover=alert(1) and javascript:alert(2)\n\n"
+        'see https://example.com/a?x=1&y=2"onmouseover=alert(1) and javascript:alert(2)\n\n'
         "second paragraph, http://example.org/path."
     )
     answer = await post(client, slug, body=body)
@@ -121,7 +145,8 @@ async def test_typed_html_comes_back_escaped_and_links_are_safe(store, site, cli
     assert posted["body_html"] == (
         "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;<br>\n"
         'see <a href="https://example.com/a?x=1&amp;y=2" rel="nofollow ugc noopener">'
-        "https://example.com/a?x=1&amp;y=2</a>&quot;onmouseover=alert(1) and javascript:alert(2)</p>\n"
+        "https://example.com/a?x=1&amp;y=2</a>&quot;onmouseover=alert(1) "
+        "and javascript:alert(2)</p>\n"
         '<p>second paragraph, <a href="http://example.org/path" rel="nofollow ugc noopener">'
         "http://example.org/path</a>.</p>"
     )
@@ -150,7 +175,12 @@ async def test_public_answers_never_carry_the_email_or_any_hash(store, site):
         assert "secret.person" not in raw and "example.com" not in raw
         for secret in (email_hash, address_hash, content_hash, "203.0.113.7"):
             assert secret not in raw
-        assert "email" not in raw and "hash" not in raw and "address" not in raw and "avatar" not in raw
+        assert (
+            "email" not in raw
+            and "hash" not in raw
+            and "address" not in raw
+            and "avatar" not in raw
+        )
     assert listed.json()["data"][0]["id"] == posted.json()["id"]
     # What the store keeps instead of the raw address: a keyed hash, never the address itself.
     assert store.scalar("SELECT count(*) FROM comment WHERE address_hash LIKE '%203.0.113%'") == 0
@@ -173,7 +203,9 @@ async def test_public_answers_never_carry_the_email_or_any_hash(store, site):
         ({"colour": "red"}, "body.colour"),
     ],
 )
-async def test_invalid_input_is_a_422_naming_the_field_and_stores_nothing(store, site, client, change, field):
+async def test_invalid_input_is_a_422_naming_the_field_and_stores_nothing(
+    store, site, client, change, field
+):
     slug = slug_of(store, site.article())
     form = {k: v for k, v in {**comment_form(), **change}.items() if v is not None}
     answer = await client.post(f"/api/v1/articles/{slug}/comments", json=form)
@@ -201,17 +233,24 @@ async def test_a_request_over_the_byte_limit_is_a_413(store, site, client):
 async def test_a_parent_of_another_article_or_not_approved_is_a_422(store, site, client):
     article, other = site.article(), site.article()
     slug = slug_of(store, article)
-    elsewhere, pending = add_comments(store, [{"article_id": other}, {"article_id": article, "status": "pending"}])
+    elsewhere, pending = await add_comments(
+        store, [{"article_id": other}, {"article_id": article, "status": "pending"}]
+    )
     for parent in (elsewhere, pending, 999_999):
         answer = await post(client, slug, parent_id=parent)
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"] == [
-            {"field": "body.parent_id", "message": "must be the id of an approved comment on this article"}
+            {
+                "field": "body.parent_id",
+                "message": "must be the id of an approved comment on this article",
+            }
         ]
     assert store.scalar("SELECT count(*) FROM comment") == 2
 
 
-async def test_closed_and_archived_articles_refuse_comments_and_unknown_ones_are_404(store, site, client):
+async def test_closed_and_archived_articles_refuse_comments_and_unknown_ones_are_404(
+    store, site, client
+):
     closed = slug_of(store, site.article(comments_open=False))
     archived = slug_of(store, site.article(status="archived"))
     draft = slug_of(store, site.article(status="draft"))
@@ -245,7 +284,10 @@ async def test_an_approved_comment_is_listed_at_once_counted_and_sent_to_webhook
         detail = await client.get(f"/api/v1/articles/{slug}")
     assert [c["body"] for c in after.json()["data"]] == ["Fresh"]
     assert after.json()["meta"]["total"] == 1 and detail.json()["comment_count"] == 1
-    payloads = [orjson.loads(p) for (p,) in store.rows("SELECT payload FROM outbox_job WHERE kind = 'webhook.event'")]
+    payloads = [
+        orjson.loads(p)
+        for (p,) in store.rows("SELECT payload FROM outbox_job WHERE kind = 'webhook.event'")
+    ]
     assert [p["event"] for p in payloads] == ["comment.approved"]
     assert payloads[0]["data"]["id"] == posted.json()["id"]
     assert payloads[0]["data"]["article"] == {"id": article, "slug": slug}
