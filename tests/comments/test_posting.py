@@ -301,3 +301,19 @@ async def test_a_held_comment_changes_nothing_readers_see(store, site, client):
     assert (await post(client, slug)).json()["status"] == "pending"
     assert store.scalar("SELECT version FROM content_version") == version
     assert store.scalar("SELECT count(*) FROM outbox_job") == 0
+
+
+async def test_concurrent_posts_keep_the_count_exact_and_let_one_duplicate_through(store, site):
+    import asyncio
+
+    article = site.article()
+    slug = slug_of(store, article)
+    async with await _with(
+        store, comments_policy="open", comments_rate_limit_address="100/minute"
+    ) as client:
+        distinct = [post(client, slug, body=f"Distinct {i}") for i in range(8)]
+        twins = [post(client, slug, author_email="twin@example.com", body="Twin") for _ in range(2)]
+        answers = await asyncio.gather(*distinct, *twins)
+    assert [a.status_code for a in answers[:8]] == [201] * 8
+    assert sorted(a.status_code for a in answers[8:]) == [201, 409]
+    assert comment_count(store, article) == 9 == store.scalar("SELECT count(*) FROM comment")
