@@ -288,7 +288,7 @@ async def test_a_page_of_threads_costs_a_fixed_number_of_queries(store, site):
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
-        if "content_version" not in statement:
+        if "comment" in statement and "content_version" not in statement:  # this list's own
             statements.append(statement)
 
     event.listen(app.state.database.read_engine.sync_engine, "before_cursor_execute", record)
