@@ -135,10 +135,11 @@ class Server:
         for child in Path("/proc").iterdir():
             if child.name.isdigit():
                 try:
-                    stat = (child / "stat").read_text().split()
-                except OSError:
+                    # the command name (field 2) is in parentheses and may hold spaces
+                    stat = (child / "stat").read_text().rsplit(")", 1)[1].split()
+                except (OSError, IndexError):
                     continue
-                if int(stat[3]) in pids:
+                if int(stat[1]) in pids:
                     pids.append(int(child.name))
         return pids
 
