@@ -96,8 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     tracker = ContentVersionTracker(database.reader, schedule_bounds)
     outbox = OutboxWorker(
         database.writer,
+        reader=database.reader,
         poll_seconds=settings.outbox_poll_seconds,
         lease_seconds=settings.outbox_lease_seconds,
+        backoff_base_seconds=settings.outbox_backoff_base_seconds,
+        backoff_max_seconds=settings.outbox_backoff_max_seconds,
     )
     database.session_info.update(
         content_tracker=tracker, outbox=outbox, outbox_max_attempts=settings.outbox_max_attempts

@@ -59,11 +59,15 @@ async def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--path", default="/api/v1/articles")
     parser.add_argument("-n", type=int, default=20000)
-    parser.add_argument("--no-cache", action="store_true", help="response cache off: every request renders")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="response cache off: every request renders"
+    )
     args = parser.parse_args()
     settings = Settings(database_url=args.database_url, log_level="WARNING")
     if args.no_cache:
-        settings = Settings(database_url=args.database_url, log_level="WARNING", response_cache_entries=0)
+        settings = Settings(
+            database_url=args.database_url, log_level="WARNING", response_cache_entries=0
+        )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         cached, status, body = await drive(app, args.path, [], args.n)

@@ -29,12 +29,17 @@ def main() -> None:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             oldest = client.get("/api/v1/articles?sort=published_at&per_page=21").json()["data"]
             last = oldest[-1]
-            cursor = encode_cursor("-published_at", [datetime.fromisoformat(last["published_at"]), last["id"]])
+            cursor = encode_cursor(
+                "-published_at", [datetime.fromisoformat(last["published_at"]), last["id"]]
+            )
             total = client.get("/api/v1/articles?per_page=1").json()["meta"]["total"]
-            urls = {"first": "/api/v1/articles?cursor=" + encode_cursor(
-                "-published_at", [datetime(9999, 1, 1).astimezone(), 2**62]), "last": f"/api/v1/articles?cursor={cursor}"}
+            urls = {
+                "first": "/api/v1/articles?cursor="
+                + encode_cursor("-published_at", [datetime(9999, 1, 1).astimezone(), 2**62]),
+                "last": f"/api/v1/articles?cursor={cursor}",
+            }
             timings: dict[str, list[float]] = {"first": [], "last": []}
-            for name, url in urls.items():  # warm
+            for url in urls.values():  # warm
                 for _ in range(10):
                     assert client.get(url).status_code == 200
             for _ in range(args.requests):
@@ -44,8 +49,10 @@ def main() -> None:
                     timings[name].append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200 and len(response.json()["data"]) == 20
         first, deep = statistics.median(timings["first"]), statistics.median(timings["last"])
-        print(f"{total:,} articles: first cursor page p50 {first:.2f} ms, last cursor page p50 {deep:.2f} ms, "
-              f"ratio {deep / first:.2f}")
+        print(
+            f"{total:,} articles: first cursor page p50 {first:.2f} ms, last cursor page p50 {deep:.2f} ms, "
+            f"ratio {deep / first:.2f}"
+        )
     finally:
         server.stop()
 

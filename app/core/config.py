@@ -39,10 +39,21 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     outbox_lease_seconds: float = 60.0
     outbox_max_attempts: int = 8
+    # Retry n waits base * 2**(n-1) seconds, capped (tests shorten the base).
+    outbox_backoff_base_seconds: float = 1.0
+    outbox_backoff_max_seconds: float = 3600.0
 
     # --- editorial / webhooks ---
     webhooks_allow_private: bool = False
     webhook_timeout_seconds: float = 5.0
+
+    # --- feeds ---
+    # The public page of an article, for feed and sitemap links: {public_url}, {slug}, {id}, {category}.
+    article_url_template: str = "{public_url}/articles/{slug}"
+    category_url_template: str = "{public_url}/categories/{slug}"
+    feed_items: int = Field(default=50, ge=1, le=500)
+    # URLs per sitemap file (the protocol's maximum is 50,000); past it /sitemap.xml is an index.
+    sitemap_page_size: int = Field(default=50_000, ge=1, le=50_000)
 
     # --- popularity ---
     views_flush_seconds: float = 1.0

@@ -122,7 +122,9 @@ def make_sync_engine(url: str) -> Engine:
 def make_sessionmaker(
     engine: AsyncEngine, info: dict[str, Any] | None = None
 ) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info or {})
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, info=info if info is not None else {}
+    )
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

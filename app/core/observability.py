@@ -124,8 +124,10 @@ def configure_logging(level: str, json_lines: bool) -> None:
             ],
         )
     )
+    handler.set_name("inkwell")
     root = logging.getLogger()
-    root.handlers = [handler]
+    # Replace only our own handler: others (a test's log capture, an operator's) stay.
+    root.handlers = [h for h in root.handlers if h.get_name() != "inkwell"] + [handler]
     root.setLevel(level.upper())
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

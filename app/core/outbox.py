@@ -34,8 +34,9 @@ class PermanentFailure(Exception):
     """A job that must not be retried (e.g. the address no longer exists)."""
 
 
-def backoff_seconds(attempts: int) -> float:
-    return float(min(3600, 2 ** max(0, attempts - 1)))
+def backoff_seconds(attempts: int, base: float = 1.0, cap: float = 3600.0) -> float:
+    """The wait before retry number `attempts`: base, 2*base, 4*base, … capped at `cap`."""
+    return float(min(cap, base * 2 ** max(0, attempts - 1)))
 
 
 async def enqueue(
@@ -65,21 +66,31 @@ class OutboxWorker:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
+        reader: async_sessionmaker[AsyncSession] | None = None,
         poll_seconds: float = 0.5,
         lease_seconds: float = 60.0,
         job_timeout_seconds: float = 30.0,
         batch_size: int = 20,
+        backoff_base_seconds: float = 1.0,
+        backoff_max_seconds: float = 3600.0,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._reader = reader or sessionmaker
         self._handlers: dict[str, Handler] = {}
         self._poll_seconds = poll_seconds
         self._lease = timedelta(seconds=lease_seconds)
         self._job_timeout = job_timeout_seconds
         self._batch_size = batch_size
+        self._backoff_base = backoff_base_seconds
+        self._backoff_max = backoff_max_seconds
         self._wake = asyncio.Event()
 
     def register(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds this worker waits before retrying a job that has failed `attempts` times."""
+        return backoff_seconds(attempts, self._backoff_base, self._backoff_max)
 
     def wake(self) -> None:
         self._wake.set()
@@ -105,6 +116,8 @@ class OutboxWorker:
 
     async def _claim(self) -> list[OutboxJob]:
         now = utcnow()
+        if not await self._anything_due(now):
+            return []  # a read: idle polls never take SQLite's write lock
         due = (
             select(OutboxJob.id)
             .where(
@@ -127,6 +140,19 @@ class OutboxWorker:
             jobs = list((await session.execute(claim)).scalars())
             await session.commit()
         return jobs
+
+    async def _anything_due(self, now: datetime) -> bool:
+        async with self._reader() as session:
+            found = await session.scalar(
+                select(OutboxJob.id)
+                .where(
+                    OutboxJob.status == "pending",
+                    OutboxJob.due_at <= now,
+                    OutboxJob.kind.in_(list(self._handlers)),  # type: ignore[attr-defined]
+                )
+                .limit(1)
+            )
+        return found is not None
 
     async def _run_job(self, job: OutboxJob) -> None:
         handler = self._handlers[job.kind]
@@ -154,7 +180,7 @@ class OutboxWorker:
             }
             log.error("outbox job %s (%s) failed for good: %s", job.id, job.kind, error)
         else:
-            retry_at = now + timedelta(seconds=backoff_seconds(job.attempts))
+            retry_at = now + timedelta(seconds=self.backoff(job.attempts))
             values = {"due_at": retry_at, "lease_until": None, "last_error": error}
             log.warning(
                 "outbox job %s (%s) will retry at %s: %s", job.id, job.kind, retry_at, error
