@@ -48,7 +48,9 @@ class Mailbox:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.port = free_port()
-        self._controller = Controller(_WriteToDirectory(directory), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            _WriteToDirectory(directory), hostname="127.0.0.1", port=self.port
+        )
 
     @property
     def url(self) -> str:

@@ -46,7 +46,9 @@ def _run(command: list[str], *, timeout: float, env: dict[str, str] | None = Non
         command, cwd=READER, capture_output=True, text=True, timeout=timeout, env=env, check=False
     )
     output = result.stdout + result.stderr
-    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{output[-6000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(command)} exited {result.returncode}:\n{output[-6000:]}"
+    )
     return output
 
 
@@ -67,7 +69,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 @pytest.mark.live
 @pytest.mark.browser
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
-def test_reader_scenarios_pass_in_a_real_browser(store, live_server_factory, mailbox: Mailbox, tmp_path):
+def test_reader_scenarios_pass_in_a_real_browser(
+    store, live_server_factory, mailbox: Mailbox, tmp_path
+):
     node, npm = _require_tools()
     if not (READER / "node_modules").is_dir():
         _run([npm, "ci", "--no-audit", "--no-fund"], timeout=300)
@@ -103,7 +107,13 @@ def test_reader_scenarios_pass_in_a_real_browser(store, live_server_factory, mai
             "CHROMIUM_PATH": CHROMIUM,
         }
         result = subprocess.run(
-            [node, "--test", "--test-concurrency=1", "--test-reporter=spec", "tests/reader.test.mjs"],
+            [
+                node,
+                "--test",
+                "--test-concurrency=1",
+                "--test-reporter=spec",
+                "tests/reader.test.mjs",
+            ],
             cwd=READER,
             env=env,
             capture_output=True,

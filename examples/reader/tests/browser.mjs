@@ -41,9 +41,10 @@ export async function visitor(browser) {
   return { context, page, errors };
 }
 
-export async function screenshot(page, name) {
+/** What a person would see (the viewport), or the whole page with `{ fullPage: true }`. */
+export async function screenshot(page, name, { fullPage = false } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 export async function api(path) {

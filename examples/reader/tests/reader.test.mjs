@@ -38,7 +38,7 @@ describe("inkwell reader", () => {
     const shown = await page.locator('.home-section[data-category="business"] .card').evaluateAll((cards) => cards.map((c) => c.dataset.slug));
     assert.deepEqual(shown, business.articles.map((a) => a.slug));
     await page.locator(".popular-item").first().waitFor();
-    await screenshot(page, "01-home");
+    await screenshot(page, "01-home", { fullPage: true });
     assert.deepEqual(errors, []);
   });
 
@@ -76,7 +76,7 @@ describe("inkwell reader", () => {
     const related = (await api(`/api/v1/articles/${target.slug}/related?limit=4`)).data;
     await page.locator(".related .card").first().waitFor();
     assert.deepEqual(await page.locator(".related .card-title").allTextContents(), related.map((a) => a.title));
-    await screenshot(page, "03-article");
+    await screenshot(page, "03-article", { fullPage: true });
     assert.deepEqual(errors.filter((e) => !e.includes("404")), []);
   });
 
