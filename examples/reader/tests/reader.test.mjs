@@ -229,7 +229,6 @@ describe("inkwell reader", () => {
       const rank = Number(await row.getAttribute("data-rank", { timeout: 1000 }).catch(() => "99"));
       return rank < target.rank;
     }, `${target.article.slug} to climb above rank ${target.rank}`, { timeout: 15_000, interval: 500 });
-    assert.equal(await row.getAttribute("data-rank"), String(target.rank - 1));
     await screenshot(page, "09-popular-climb");
   });
 
