@@ -1,28 +1,10 @@
 /** Threaded comments with a reply form; a pending comment shows "awaiting moderation" in place. */
-import { buildUrl, type Answer, type Problem } from "../api.js";
-import type { CommentCreate, CommentList, CommentPosted, CommentPublic } from "../comment-types.js";
+import { get, post } from "../api.js";
+import type { CommentCreate, CommentPosted, CommentPublic } from "../comment-types.js";
 import { dateTime, h } from "../dom.js";
 import { clearErrors, setStatus, showProblem, value } from "./forms.js";
 
 const PER_PAGE = 50;
-
-async function fetchJson<T>(url: string, init?: RequestInit): Promise<Answer<T>> {
-  try {
-    const response = await fetch(url, { cache: "no-store", mode: "cors", ...init });
-    if (!response.ok) {
-      const problem = (await response.json().catch(() => null)) as Problem | null;
-      return {
-        ok: false,
-        status: response.status,
-        problem: problem ?? { type: "about:blank", title: "Error", status: response.status, detail: response.statusText },
-        retryAfter: Number.parseInt(response.headers.get("Retry-After") ?? "", 10) || null,
-      };
-    }
-    return { ok: true, status: response.status, data: (await response.json()) as T, revalidated: false };
-  } catch (error) {
-    return { ok: false, status: 0, problem: { type: "about:blank", title: "Network error", status: 0, detail: String(error) }, retryAfter: null };
-  }
-}
 
 export function commentsSection(slug: string, open: boolean, count: number): HTMLElement {
   const list = h("ol", { class: "comment-list" });
@@ -66,13 +48,12 @@ export function commentsSection(slug: string, open: boolean, count: number): HTM
       ),
       replies,
     );
-    if ("replies" in comment) for (const reply of comment.replies) replies.appendChild(renderComment(reply));
+    if ("replies" in comment) for (const reply of comment.replies ?? []) replies.appendChild(renderComment(reply));
     return item;
   }
 
   async function load(): Promise<void> {
-    const url = buildUrl("/api/v1/articles/{slug}/comments", { path: { slug }, query: { page, per_page: PER_PAGE } });
-    const answer = await fetchJson<CommentList>(url);
+    const answer = await get("/api/v1/articles/{slug}/comments", { path: { slug }, query: { page, per_page: PER_PAGE } });
     if (!answer.ok) {
       list.appendChild(h("li", { class: "muted" }, "Comments could not be loaded."));
       return;
@@ -140,12 +121,7 @@ export function commentsSection(slug: string, open: boolean, count: number): HTM
       const button = form.querySelector<HTMLButtonElement>("button[type=submit]");
       if (button) button.disabled = true;
       setStatus(status, "Posting…", "info");
-      const url = buildUrl("/api/v1/articles/{slug}/comments", { path: { slug } });
-      const answer = await fetchJson<CommentPosted>(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(body),
-      });
+      const answer = await post("/api/v1/articles/{slug}/comments", { path: { slug } }, body);
       if (button) button.disabled = false;
       if (!answer.ok) {
         const problem = answer.problem;
