@@ -221,8 +221,12 @@ describe("inkwell reader", () => {
     assert.equal(await row.getAttribute("data-rank"), String(target.rank));
 
     for (let n = 0; n < needed; n += 1) {
-      const reader = await open(`/article/${target.article.slug}`);
-      const beacon = await reader.page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/views"));
+      const reader = await visitor(browser);
+      contexts.push(reader.context);
+      // Listen before loading: the beacon can go out before goto() returns.
+      const sent = reader.page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/views"));
+      await reader.page.goto(`${READER_URL}/article/${target.article.slug}`);
+      const beacon = await sent;
       assert.equal((await beacon.response())?.status() ?? 202, 202);
       await reader.context.close();
     }
