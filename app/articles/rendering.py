@@ -64,6 +64,8 @@ WORDS_PER_MINUTE = 230
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
 _heading = re.compile(r"<h([2-6])>(.*?)</h\1>", re.DOTALL)
 _tags = re.compile(r"<[^>]+>")
+# In sanitised HTML every attribute is double-quoted; "/x" is root-relative, "//x" is not.
+_root_relative = re.compile(r'(<(?:img|a)\b[^>]*?\s(?:src|href)=")/(?!/)')
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ def anchor_headings(safe_html: str) -> tuple[str, list[TocEntry]]:
         return f'<h{level} id="{anchor}">{inner}</h{level}>'
 
     return _heading.sub(add_id, safe_html), toc
+
+
+def absolute_urls(public_base: str, safe_html: str) -> str:
+    """Root-relative `src`/`href` (e.g. `/media/...`) made absolute against the API's public URL:
+    a frontend on another origin renders `body_html` as is, like `hero_image.url`."""
+    return _root_relative.sub(lambda m: f"{m.group(1)}{public_base}/", safe_html)
 
 
 def reading_time(text: str) -> int:

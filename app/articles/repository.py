@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 
 from app.articles.models import Article, ArticleSlug, ArticleTag
+from app.articles.rendering import absolute_urls
 from app.articles.schemas import (
     ArticleDetail,
     ArticleSummary,
@@ -284,7 +285,7 @@ async def detail(
     summary = summary_from(row, tags.get(row.id, []), public_base)
     return ArticleDetail(
         **summary.model_dump(),
-        body_html=row.body_html,
+        body_html=absolute_urls(public_base, row.body_html),
         toc=[TocItem(**entry) for entry in orjson.loads(row.toc)],
         breadcrumbs=[
             Breadcrumb(type="site", name=site_name),

@@ -1,0 +1,3 @@
+from tests.reader.mailbox import mailbox
+
+__all__ = ["mailbox"]
