@@ -13,6 +13,7 @@ from sqlalchemy.sql import ColumnElement
 
 from app.articles.editorial_schemas import ArticleDeskSummary, ArticleEditorial
 from app.articles.models import Article, ArticleSlug, ArticleTag
+from app.articles.rendering import absolute_urls
 from app.articles.repository import SortSpec, summary_fields, summary_select, tags_of
 from app.articles.schemas import Breadcrumb, TocItem
 from app.articles.visibility import PUBLISHED, public_status, scheduled_after, visible_at
@@ -120,7 +121,7 @@ async def desk_detail(
     status = public_status(row.status, row.published_at, now)
     return ArticleEditorial(
         **fields,
-        body_html=row.body_html,
+        body_html=absolute_urls(public_base, row.body_html),
         toc=[TocItem(**entry) for entry in orjson.loads(row.toc)],
         breadcrumbs=[
             Breadcrumb(type="site", name=site_name),

@@ -27,7 +27,7 @@ async def test_markdown_is_rendered_sanitised_and_its_headings_anchored(desk, cl
         '<h2 id="what-happened">What happened</h2>\n'
         "<p>Shares rose <strong>sharply</strong> at the open.</p>\n\n"
         '<h3 id="the-reaction">The reaction</h3>\n'
-        '<img src="/x.png" alt="chart">\n'
+        '<img src="http://testserver/x.png" alt="chart">\n'  # answers carry absolute URLs
         '<h2 id="what-happened-2">What happened</h2>\n'
     )
     assert article["toc"] == [
