@@ -11,6 +11,7 @@ from app.articles import repository
 from app.articles.schemas import (
     SUMMARY_FIELDS,
     ArticleDetail,
+    ArticleFieldsList,
     ArticleList,
     ArticleSort,
     RelatedList,
@@ -83,7 +84,8 @@ def filter_keys(request: Request) -> list[str]:
 
 @router.get(
     "/articles",
-    response_model=ArticleList,
+    # Without `fields` every item is a whole ArticleSummary; with it, only the fields asked for.
+    response_model=ArticleList | ArticleFieldsList,
     responses=responses(404, 422),
     summary="List published articles",
 )

@@ -47,6 +47,7 @@ FieldsParam = Annotated[
     Query(
         max_length=500,
         pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        examples=["id,slug,title"],
         description="Comma-separated fields to return for each item, e.g. `id,slug,title`.",
     ),
 ]

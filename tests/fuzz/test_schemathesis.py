@@ -1,0 +1,125 @@
+"""Schemathesis (v4) over every operation of the served OpenAPI spec, against the real ASGI app.
+
+Each store gets a fresh database with the demo site seeded and a real admin key, which the fuzzer
+sends to every operation that declares security (so it reaches the handlers; `ignored_auth` then
+probes the same calls without a key and with a wrong one, and expects 401/403).
+
+Examples per operation: `INKWELL_FUZZ_EXAMPLES` (default 100; CI=true never runs fewer than 100).
+`INKWELL_FUZZ_STORES` picks the stores (default: both; PostgreSQL runs a reduced pass, see below).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.python.asgi import shutdown_lifespans
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from app.main import create_app
+from app.seed.demo import seed_demo
+from tests.conftest import Store, test_settings
+from tests.keys.factories import issue_key
+
+CI = os.environ.get("CI", "").lower() == "true"
+EXAMPLES = int(os.environ.get("INKWELL_FUZZ_EXAMPLES", "100"))
+if CI:
+    EXAMPLES = max(EXAMPLES, 100)
+# The full pass runs on SQLite; PostgreSQL (the same code above the store) gets a reduced pass that
+# still touches every operation, to keep the suite's CI time in budget.
+PG_EXAMPLES = max(10, EXAMPLES // 5)
+STORES = os.environ.get("INKWELL_FUZZ_STORES", "sqlite,postgresql").split(",")
+SEEDED_ARTICLES = 60
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    ignored_auth,
+]
+
+EXAMPLES_RUN: Counter[str] = Counter()
+
+
+def _examples_for(store: Store) -> int:
+    return EXAMPLES if store.kind == "sqlite" else PG_EXAMPLES
+
+
+@pytest.fixture
+def fuzz_target(store: Store) -> Iterator[tuple[FastAPI, str, int]]:
+    if store.kind not in STORES:
+        pytest.skip(f"INKWELL_FUZZ_STORES={','.join(STORES)}")
+    seed_demo(store.url, SEEDED_ARTICLES)
+    settings = test_settings(
+        store,
+        # Limits are tested on their own; here they would stop the fuzzer at the door.
+        views_rate_limit="1000000/minute",
+        newsletter_rate_limit_address="1000000/minute",
+        newsletter_rate_limit_email="1000000/minute",
+        comments_rate_limit_address="1000000/minute",
+        comments_rate_limit_email="1000000/minute",
+        webhook_timeout_seconds=1.0,
+        log_level="WARNING",
+    )
+    key = issue_key(store, settings, "admin", name="fuzzer")
+    app = create_app(settings)
+    try:
+        yield app, key, _examples_for(store)
+    finally:
+        shutdown_lifespans()
+        if EXAMPLES_RUN:
+            total = sum(EXAMPLES_RUN.values())
+            print(f"\nfuzz[{store.kind}]: {len(EXAMPLES_RUN)} operations, {total} examples")
+            for label, count in sorted(EXAMPLES_RUN.items()):
+                print(f"  {count:5d}  {label}")
+            EXAMPLES_RUN.clear()
+
+
+def _secured(case: schemathesis.Case) -> bool:
+    return bool(case.operation.definition.raw.get("security"))
+
+
+def _auth_headers(case: schemathesis.Case, key: str) -> dict[str, str] | None:
+    return {"Authorization": f"Bearer {key}"} if _secured(case) else None
+
+
+@pytest.fixture
+def api_schema(fuzz_target: tuple[FastAPI, str, int]) -> Any:
+    app, _key, examples = fuzz_target
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=examples
+    )
+    # A body over its limit is refused with a documented 413 before it is parsed: a rejection too.
+    rejection = schema.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, "413"]
+    return schema
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@hypothesis.settings(deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_every_operation_conforms_to_its_spec(
+    case: schemathesis.Case, fuzz_target: tuple[FastAPI, str, int]
+) -> None:
+    _app, key, _examples = fuzz_target
+    EXAMPLES_RUN[case.operation.label] += 1
+    case.call_and_validate(headers=_auth_headers(case, key), checks=CHECKS)

@@ -1,0 +1,87 @@
+"""What the fuzzer found, pinned: lax coercions are refused, undecodable bodies are a 422 problem,
+and a `?fields=` answer is described by the spec it is served under."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema_rs  # comes with schemathesis
+import pytest
+
+from tests.articles.factories import make_site
+from tests.keys.factories import bearer, issue_key
+
+
+async def _spec(client: Any) -> dict[str, Any]:
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    spec: dict[str, Any] = response.json()
+    return spec
+
+
+def _validator(spec: dict[str, Any], name: str) -> Any:
+    schema = {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+    return jsonschema_rs.validator_for(schema)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("/api/v1/articles?published_before=0.5", "query.published_before"),
+        ("/api/v1/articles?published_after=1700000000", "query.published_after"),
+        ("/api/v1/articles?published_after=2025-03-14T06:10:00", "query.published_after"),
+        ("/api/v1/newsletter/subscribers?created_before=0.5", "query.created_before"),
+    ],
+)
+async def test_timestamps_must_be_rfc_3339_with_an_offset_not_numbers_or_naive(
+    store, client, settings, query, field
+):
+    key = issue_key(store, settings, "admin")
+    response = await client.get(query, headers=bearer(key))
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+async def test_an_offset_timestamp_is_still_accepted_and_read_as_utc(store, client):
+    site = make_site(store)
+    site.article("Old")
+    response = await client.get("/api/v1/articles?published_after=2000-01-01T05:00:00%2B05:00")
+    assert response.status_code == 200
+    assert [a["title"] for a in response.json()["data"]] == ["Old"]
+
+
+async def test_a_body_that_is_not_utf8_is_a_422_problem_and_writes_nothing(store, client):
+    response = await client.post(
+        "/api/v1/newsletter/subscriptions",
+        content=b'{"email": "\xff@example.org", "consent": true}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {"field": "body", "message": "The body is not valid UTF-8 JSON."}
+    ]
+    assert store.scalar("SELECT count(*) FROM subscriber") == 0
+
+
+async def test_a_fields_answer_matches_the_trimmed_schema_and_a_whole_answer_the_full_one(
+    store, client
+):
+    site = make_site(store)
+    site.article("Markets rally")
+    spec = await _spec(client)
+    documented = spec["paths"]["/api/v1/articles"]["get"]["responses"]["200"]
+    assert documented["content"]["application/json"]["schema"]["anyOf"] == [
+        {"$ref": "#/components/schemas/ArticleList"},
+        {"$ref": "#/components/schemas/ArticleFieldsList"},
+    ]
+    assert "required" not in spec["components"]["schemas"]["ArticleSummaryFields"]
+
+    trimmed = (await client.get("/api/v1/articles?fields=id,title")).json()
+    assert [sorted(item) for item in trimmed["data"]] == [["id", "title"]]
+    _validator(spec, "ArticleFieldsList").validate(trimmed)
+    assert not _validator(spec, "ArticleList").is_valid(trimmed)
+
+    whole = (await client.get("/api/v1/articles")).json()
+    _validator(spec, "ArticleList").validate(whole)
