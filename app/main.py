@@ -21,7 +21,7 @@ from app.core.config import Settings
 from app.core.content_version import ContentVersionTracker
 from app.core.cors import CorsPolicy
 from app.core.db import Database
-from app.core.edge import EdgeMiddleware
+from app.core.edge import EdgeMiddleware, FastRoute
 from app.core.errors import install_problem_handlers
 from app.core.http_cache import CachePolicyRule, ResponseCache, prefix_rule
 from app.core.lifecycle import BackgroundTasks
@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     background = BackgroundTasks()
     cache_rules: list[CachePolicyRule] = []
+    fast_routes: list[FastRoute] = []
     metrics = Metrics()
     configure_logging(settings.log_level, settings.log_json)
 
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.outbox = outbox
     application.state.background = background
     application.state.cache_rules = cache_rules
+    application.state.fast_routes = fast_routes
     application.state.metrics = metrics
     install_problem_handlers(application)
     install_docs(application)
@@ -185,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cache=cache,
         cors=CorsPolicy(settings.cors_origins),
         metrics=metrics,
+        fast_routes=fast_routes,
         max_age=settings.cache_max_age,
         stale_while_revalidate=settings.cache_stale_while_revalidate,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import problem_response
+from app.core.errors import PayloadTooLarge, problem_response
 
 
 class BodyTooLarge(Exception):
@@ -60,3 +60,21 @@ class BodyLimitMiddleware:
             code="payload-too-large",
         )
         await response(scope, receive, send)
+
+
+async def read_bounded(receive: Receive, max_bytes: int) -> bytes:
+    """The whole request body, or PayloadTooLarge as soon as it passes `max_bytes`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(f"A view beacon carries at most {max_bytes} bytes.")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)

@@ -8,8 +8,10 @@ first wall (issue 7). A miss runs the app and keeps a 200/301 answer under (path
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +34,20 @@ from app.core.http_cache import (
 from app.core.observability import REQUEST_ID, ROUTE_KEY, Metrics, route_label
 
 PRIVATE = (b"cache-control", b"private, no-store")
+FastHandler = Callable[[Scope, Receive, Send, re.Match[str]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class FastRoute:
+    """A hot write answered in pure ASGI (e.g. the view beacon). Its FastAPI twin documents it
+    and serves any request the pattern does not match, through the same service function."""
+
+    method: str
+    pattern: re.Pattern[str]
+    handler: FastHandler
+    label: str  # the route template, as /metrics names it
+
+
 NOT_STORED = {b"etag", b"last-modified", b"cache-control", b"content-length", b"server"}
 
 
@@ -45,6 +61,7 @@ class EdgeMiddleware:
         cache: ResponseCache,
         cors: CorsPolicy,
         metrics: Metrics,
+        fast_routes: Sequence[FastRoute] = (),
         max_age: int,
         stale_while_revalidate: int,
     ) -> None:
@@ -54,6 +71,7 @@ class EdgeMiddleware:
         self.cache = cache
         self.cors = cors
         self.metrics = metrics
+        self.fast_routes = tuple(fast_routes)
         self.max_age = max_age
         self.stale_while_revalidate = stale_while_revalidate
         self._outcomes = {o: metrics.cache.labels(o) for o in ("hit", "miss", "not_modified")}
@@ -104,6 +122,11 @@ class EdgeMiddleware:
                     status = await self._cached(
                         scope, receive, send, headers, path, query, policy, extra
                     )
+                    return
+            for route in self.fast_routes:
+                if route.method == method and (match := route.pattern.match(path)):
+                    scope[ROUTE_KEY] = route.label
+                    status = await self._fast(route, match, scope, receive, send, extra)
                     return
             status = await self._through(
                 scope, receive, send, extra, private=b"authorization" in headers
@@ -225,6 +248,27 @@ class EdgeMiddleware:
         entry = CachedAnswer(key, start["status"], kept, body, route_label(inner), etag)
         self.cache.put(entry)
         return entry
+
+    async def _fast(
+        self,
+        route: FastRoute,
+        match: re.Match[str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        extra: list[tuple[bytes, bytes]],
+    ) -> int:
+        status = 500
+
+        async def decorate(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = _with_headers(message, extra)
+            await send(message)
+
+        await route.handler(scope, receive, decorate, match)
+        return status
 
     async def _through(
         self,

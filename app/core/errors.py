@@ -144,13 +144,17 @@ def validation_problem(exc: RequestValidationError) -> Response:
     )
 
 
+def problem_for(exc: ProblemError) -> Response:
+    errors = [e.model_dump() for e in exc.errors] if exc.errors else None
+    return problem_response(
+        exc.status, exc.detail, code=exc.code, errors=errors, headers=exc.headers
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _domain(_request: Request, exc: ProblemError) -> Response:
-        errors = [e.model_dump() for e in exc.errors] if exc.errors else None
-        return problem_response(
-            exc.status, exc.detail, code=exc.code, errors=errors, headers=exc.headers
-        )
+        return problem_for(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> Response:

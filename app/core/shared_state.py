@@ -17,7 +17,7 @@ from typing import Protocol
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from redis.asyncio import Redis
 
 
@@ -69,11 +69,12 @@ class SharedState(Protocol):
 
 
 class _LimitsMixin:
-    _limiter: MovingWindowRateLimiter
+    _limiter: SlidingWindowCounterRateLimiter
     _items: dict[str, RateLimitItem]
 
     def _init_limits(self, storage: Storage) -> None:
-        self._limiter = MovingWindowRateLimiter(storage)
+        # O(1) per hit on both backends (a moving window keeps every hit's timestamp).
+        self._limiter = SlidingWindowCounterRateLimiter(storage)
         self._items = {}
 
     def _item(self, limit: str) -> RateLimitItem:
