@@ -72,6 +72,7 @@ def fuzz_target(store: Store) -> Iterator[tuple[FastAPI, str, int]]:
         views_rate_limit="1000000/minute",
         newsletter_rate_limit_address="1000000/minute",
         newsletter_rate_limit_email="1000000/minute",
+        newsletter_rate_limit_confirm_address="1000000/minute",
         comments_rate_limit_address="1000000/minute",
         comments_rate_limit_email="1000000/minute",
         webhook_timeout_seconds=1.0,

@@ -15,6 +15,7 @@ SIGNUP = "/api/v1/newsletter/subscriptions"
 UNLIMITED = {
     "INKWELL_NEWSLETTER_RATE_LIMIT_ADDRESS": "1000000/minute",
     "INKWELL_NEWSLETTER_RATE_LIMIT_EMAIL": "1000000/minute",
+    "INKWELL_NEWSLETTER_RATE_LIMIT_CONFIRM_ADDRESS": "1000000/minute",
     "INKWELL_VIEWS_RATE_LIMIT": "1000000/minute",
     "INKWELL_COMMENTS_RATE_LIMIT_ADDRESS": "1000000/minute",
     "INKWELL_COMMENTS_RATE_LIMIT_EMAIL": "1000000/minute",
@@ -91,3 +92,34 @@ def run_writers(
     for thread in started:
         thread.start()
     return started
+
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0"
+
+
+def beacon(slugs: list[str]) -> Action:
+    def send(http: httpx.Client, writer: int, number: int, tally: Tally) -> None:
+        slug = slugs[number % len(slugs)]
+        response = http.post(
+            f"/api/v1/articles/{slug}/views",
+            json={"visitor": f"reader-{writer}-{number}"},
+            headers={"User-Agent": BROWSER},
+        )
+        tally.record(response.status_code, "view", f"{writer}-{number}")
+
+    return send
+
+
+def reads(slugs: list[str]) -> Action:
+    paths = ["/api/v1/articles", "/api/v1/popular", "/api/v1/sections", "/api/v1/search?q=market"]
+
+    def read(http: httpx.Client, writer: int, number: int, tally: Tally) -> None:
+        choice = number % (len(paths) + 1)
+        path = (
+            paths[choice]
+            if choice < len(paths)
+            else f"/api/v1/articles/{slugs[number % len(slugs)]}"
+        )
+        tally.record(http.get(path).status_code)
+
+    return read
