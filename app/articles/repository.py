@@ -80,6 +80,11 @@ async def tags_of(session: AsyncSession, article_ids: Sequence[int]) -> dict[int
 
 
 def summary_from(row: Row[Any], tags: list[TagRef], public_base: str) -> ArticleSummary:
+    return ArticleSummary(**summary_fields(row, tags, public_base))
+
+
+def summary_fields(row: Row[Any], tags: list[TagRef], public_base: str) -> dict[str, Any]:
+    """The summary's values of a `summary_select()` row (the desk's schemas add to them)."""
     hero = None
     if row.hero_url:
         hero = HeroImage(
@@ -88,20 +93,20 @@ def summary_from(row: Row[Any], tags: list[TagRef], public_base: str) -> Article
             caption=row.hero_caption,
             credit=row.hero_credit,
         )
-    return ArticleSummary(
-        id=row.id,
-        slug=row.slug,
-        title=row.title,
-        excerpt=row.excerpt,
-        category=CategoryRef(slug=row.category_slug, name=row.category_name),
-        author=AuthorRef(slug=row.author_slug, name=row.author_name),
-        tags=tags,
-        hero_image=hero,
-        published_at=row.published_at,
-        updated_at=row.updated_at,
-        reading_time_minutes=row.reading_time_minutes,
-        comment_count=row.comment_count,
-    )
+    return {
+        "id": row.id,
+        "slug": row.slug,
+        "title": row.title,
+        "excerpt": row.excerpt,
+        "category": CategoryRef(slug=row.category_slug, name=row.category_name),
+        "author": AuthorRef(slug=row.author_slug, name=row.author_name),
+        "tags": tags,
+        "hero_image": hero,
+        "published_at": row.published_at,
+        "updated_at": row.updated_at,
+        "reading_time_minutes": row.reading_time_minutes,
+        "comment_count": row.comment_count,
+    }
 
 
 async def summaries(

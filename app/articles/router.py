@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from app.articles import repository
+from app.articles import editorial_router, repository
+from app.articles.editorial_schemas import ArticleDeskList, ArticleEditorial, DeskStatus
 from app.articles.schemas import (
     SUMMARY_FIELDS,
     ArticleDetail,
@@ -31,6 +32,7 @@ from app.core.pagination import (
 from app.core.query_params import FieldsParam, parse_fields
 from app.core.surrogate import article_key, author_key, category_key, surrogate_header, tag_key
 from app.core.types import Timestamp, utcnow
+from app.keys.dependencies import OptionalPrincipal
 from app.search.engine import match_condition
 from app.tags.models import Tag
 
@@ -85,8 +87,8 @@ def filter_keys(request: Request) -> list[str]:
 @router.get(
     "/articles",
     # Without `fields` every item is a whole ArticleSummary; with it, only the fields asked for.
-    response_model=ArticleList | ArticleFieldsList,
-    responses=responses(404, 422),
+    response_model=ArticleList | ArticleFieldsList | ArticleDeskList,
+    responses=responses(401, 403, 404, 422),
     summary="List published articles",
 )
 async def list_articles(
@@ -94,10 +96,20 @@ async def list_articles(
     session: SessionDep,
     filters: FiltersDep,
     paging: PageDep,
+    principal: OptionalPrincipal,
     sort: Annotated[ArticleSort, Query(description="Order of the list.")] = "-published_at",
     fields: FieldsParam = None,
+    status: Annotated[
+        DeskStatus | None, Query(description="With an API key only: articles in this state.")
+    ] = None,
 ) -> Response:
-    """Published articles, newest first, with filters, sorting, page or cursor paging."""
+    """Published articles, newest first, with filters, sorting, page or cursor paging.
+    With an API key: every article the key may see (`ArticleDeskList`), `?status=` to choose."""
+    editorial_router.check_status_param(principal, status)
+    if principal is not None and editorial_router.may_read_unpublished(principal):
+        return await editorial_router.desk_list(
+            request, session, principal, filters, paging, sort, status, fields
+        )
     include = parse_fields(fields, SUMMARY_FIELDS)
     now = utcnow()
     spec = repository.sort_spec(sort)
@@ -145,17 +157,21 @@ async def visible_article(request: Request, session: SessionDep, slug: SlugPath)
 
 @router.get(
     "/articles/{slug}",
-    response_model=ArticleDetail,
+    response_model=ArticleDetail | ArticleEditorial,
     responses={301: {"description": "The article was renamed: `Location` has its new URL."}}
-    | responses(404, 422),
+    | responses(401, 404, 422),
     summary="Get one article",
 )
 async def get_article(
-    request: Request,
-    session: SessionDep,
-    article: Annotated[object, Depends(visible_article)],
+    request: Request, session: SessionDep, slug: SlugPath, principal: OptionalPrincipal
 ) -> Response:
-    """One article, whole: body, table of contents and breadcrumbs."""
+    """One article, whole: body, table of contents and breadcrumbs.
+    With an API key: any article the key may see, by slug or id, as `ArticleEditorial`."""
+    if principal is not None and editorial_router.may_read_unpublished(principal):
+        desk = await editorial_router.desk_article(request, session, principal, slug)
+        if desk is not None:
+            return desk
+    article = await visible_article(request, session, slug)
     if isinstance(article, Response):
         return article
     settings = request.app.state.settings
@@ -190,3 +206,7 @@ async def list_related_articles(
         RelatedList(data=items),
         headers=surrogate_header("articles", article_key(article.id)),  # type: ignore[attr-defined]
     )
+
+
+router.include_router(editorial_router.router)
+install = editorial_router.install

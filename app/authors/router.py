@@ -47,3 +47,9 @@ async def get_author(
         article_count=max(0, author.article_count - int(waiting or 0)),
     )
     return model_response(found, headers=surrogate_header(author_key(slug)))
+
+
+from app.taxonomy.kinds import AUTHORS  # noqa: E402  (the desk's writes, shared by the three taxonomies)
+from app.taxonomy.router import taxonomy_routes  # noqa: E402
+
+router.include_router(taxonomy_routes(AUTHORS))

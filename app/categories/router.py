@@ -40,3 +40,9 @@ async def get_category(session: SessionDep, slug: CategorySlug) -> Response:
     if found is None:
         raise NotFound(f"No category with slug {slug!r}.")
     return model_response(found, headers=surrogate_header("categories", category_key(slug)))
+
+
+from app.taxonomy.kinds import CATEGORIES  # noqa: E402  (the desk's writes, shared by the three taxonomies)
+from app.taxonomy.router import taxonomy_routes  # noqa: E402
+
+router.include_router(taxonomy_routes(CATEGORIES))

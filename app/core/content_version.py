@@ -55,12 +55,32 @@ class ContentVersionTracker:
         self._sessionmaker = sessionmaker
         self._schedule_bounds = schedule_bounds
         self.current = VersionSnapshot("0", utcnow(), None)
-        self.stale = True
-        self._generation = 0
+        # Changes seen (commits of this worker) vs. the last change a completed read covers.
+        self._changes = 1
+        self._read_covers = 0
         self._lock = asyncio.Lock()
 
+    @property
+    def stale(self) -> bool:
+        return self._read_covers != self._changes
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        """`tracker.stale = True` after a commit: the next answer re-reads the version first."""
+        if value:
+            self._changes += 1
+        else:
+            self._read_covers = self._changes
+
     async def refresh(self) -> VersionSnapshot:
-        """Read the version now (one statement)."""
+        """Read the version now (one statement). Refreshes run one at a time, so an older read
+        never lands after a newer one."""
+        async with self._lock:
+            return await self._read()
+
+    async def _read(self) -> VersionSnapshot:
+        # A read covers the changes committed before it started, never one landing meanwhile.
+        covers = self._changes
         now = utcnow()
         passed, upcoming = self._schedule_bounds(now)
         statement = select(
@@ -73,22 +93,24 @@ class ContentVersionTracker:
         newest_passed = _aware(newest_passed)
         last_modified = max(filter(None, (_aware(changed_at), newest_passed)))
         stamp = int(newest_passed.timestamp()) if newest_passed else 0
-        self.stale = False
-        self._generation += 1
         self.current = VersionSnapshot(
             f"{version}.{stamp}", last_modified, _aware(next_publication)
         )
+        self._read_covers = max(self._read_covers, covers)
         return self.current
+
+    def _needs_read(self) -> bool:
+        upcoming = self.current.next_publication
+        return self.stale or (upcoming is not None and upcoming <= utcnow())
 
     async def current_snapshot(self) -> VersionSnapshot:
         """The snapshot, re-read first if a commit or a scheduled publication made it stale.
-        Concurrent callers share one refresh."""
-        upcoming = self.current.next_publication
-        if self.stale or (upcoming is not None and upcoming <= utcnow()):
-            seen = self._generation
+        Concurrent callers share one refresh: after waiting for the lock, a caller reads only
+        if no read that started after the change has completed meanwhile."""
+        if self._needs_read():
             async with self._lock:
-                if self._generation == seen:
-                    await self.refresh()
+                if self._needs_read():
+                    await self._read()
         return self.current
 
     async def run(self, poll_seconds: float) -> None:

@@ -80,3 +80,13 @@ async def revoke(session: AsyncSession, key_id: int, when: datetime | None = Non
         .values(revoked_at=when or utcnow())  # type: ignore[union-attr]
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def create(
+    session: AsyncSession, secret_key: str, *, role: Role, name: str, author_id: int | None
+) -> tuple[str, ApiKey]:
+    """A new key (shown once, to the caller) and its stored row."""
+    key, row = new_key_row(secret_key, role=role, name=name, author_id=author_id)
+    session.add(row)
+    await session.flush()
+    return key, row

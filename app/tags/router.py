@@ -49,3 +49,9 @@ async def list_tags(
     )
     page = TagList(data=items[: paging.per_page], meta=meta, links=links)
     return model_response(page, headers={"Link": link_header, **surrogate_header("tags")})
+
+
+from app.taxonomy.kinds import TAGS  # noqa: E402  (the desk's writes, shared by the three taxonomies)
+from app.taxonomy.router import taxonomy_routes  # noqa: E402
+
+router.include_router(taxonomy_routes(TAGS))

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from app.core.pagination import Page
+from app.taxonomy.schemas import NoNullUpdate, TaxonomySlug
 
 
 class TagPublic(BaseModel):
@@ -14,3 +17,17 @@ class TagPublic(BaseModel):
 
 class TagList(Page[TagPublic]):
     """A page of tags."""
+
+
+class TagCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[StrictStr, Field(min_length=1, max_length=120)] = Field(examples=["Markets"])
+    slug: TaxonomySlug | None = Field(
+        default=None, description="Derived from the name when left out."
+    )
+
+
+class TagUpdate(NoNullUpdate):
+    name: Annotated[StrictStr, Field(min_length=1, max_length=120)] | None = None
+    slug: TaxonomySlug | None = None
