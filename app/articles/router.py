@@ -32,7 +32,7 @@ from app.core.pagination import (
 from app.core.query_params import FieldsParam, parse_fields
 from app.core.surrogate import article_key, author_key, category_key, surrogate_header, tag_key
 from app.core.types import Timestamp, utcnow
-from app.keys.dependencies import OptionalPrincipal
+from app.keys.dependencies import OPTIONAL_KEY, OptionalPrincipal
 from app.search.engine import match_condition
 from app.tags.models import Tag
 
@@ -90,6 +90,7 @@ def filter_keys(request: Request) -> list[str]:
     response_model=ArticleList | ArticleFieldsList | ArticleDeskList,
     responses=responses(401, 403, 404, 422),
     summary="List published articles",
+    openapi_extra=OPTIONAL_KEY,
 )
 async def list_articles(
     request: Request,
@@ -161,6 +162,7 @@ async def visible_article(request: Request, session: SessionDep, slug: SlugPath)
     responses={301: {"description": "The article was renamed: `Location` has its new URL."}}
     | responses(401, 404, 422),
     summary="Get one article",
+    openapi_extra=OPTIONAL_KEY,
 )
 async def get_article(
     request: Request, session: SessionDep, slug: SlugPath, principal: OptionalPrincipal

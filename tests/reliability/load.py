@@ -123,3 +123,50 @@ def reads(slugs: list[str]) -> Action:
         tally.record(http.get(path).status_code)
 
     return read
+
+
+def comment(slugs: list[str]) -> Action:
+    """A reader's comment; acknowledged comments are remembered by their (unique) body."""
+
+    def post(http: httpx.Client, writer: int, number: int, tally: Tally) -> None:
+        body = f"Comment {writer}-{number}: a thought on this story."
+        response = http.post(
+            f"/api/v1/articles/{slugs[number % len(slugs)]}/comments",
+            json={
+                "author_name": f"Reader {writer}",
+                "author_email": f"reader{writer}@example.org",
+                "body": body,
+            },
+            headers={"User-Agent": BROWSER},
+        )
+        tally.record(response.status_code, "comment", body)
+
+    return post
+
+
+def article_save(key: str, category: str, author: str) -> Action:
+    """An editor's save: a new article, then a PATCH of it; each acknowledged one remembered by
+    its id and the title it was last acknowledged with."""
+
+    def save(http: httpx.Client, writer: int, number: int, tally: Tally) -> None:
+        auth = {"Authorization": f"Bearer {key}"}
+        created = http.post(
+            "/api/v1/articles",
+            json={
+                "title": f"Load story {writer}-{number}",
+                "category": category,
+                "author": author,
+                "body": "## A heading\n\nSome words.",
+                "status": "published",
+            },
+            headers=auth,
+        )
+        article_id = created.json()["id"] if created.status_code == 201 else None
+        tally.record(created.status_code, "article", f"{article_id}:Load story {writer}-{number}")
+        if article_id is None:
+            return
+        title = f"Load story {writer}-{number}, updated"
+        patched = http.patch(f"/api/v1/articles/{article_id}", json={"title": title}, headers=auth)
+        tally.record(patched.status_code, "article", f"{article_id}:{title}")
+
+    return save

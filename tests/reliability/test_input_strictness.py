@@ -75,6 +75,7 @@ async def test_a_fields_answer_matches_the_trimmed_schema_and_a_whole_answer_the
     assert documented["content"]["application/json"]["schema"]["anyOf"] == [
         {"$ref": "#/components/schemas/ArticleList"},
         {"$ref": "#/components/schemas/ArticleFieldsList"},
+        {"$ref": "#/components/schemas/ArticleDeskList"},  # with a key (editorial)
     ]
     assert "required" not in spec["components"]["schemas"]["ArticleSummaryFields"]
 
@@ -85,3 +86,24 @@ async def test_a_fields_answer_matches_the_trimmed_schema_and_a_whole_answer_the
 
     whole = (await client.get("/api/v1/articles")).json()
     _validator(spec, "ArticleList").validate(whole)
+
+
+async def test_reads_where_a_key_is_optional_say_so_in_the_spec(store, client, settings):
+    site = make_site(store)
+    site.article("Public", slug="public-story")
+    spec = await _spec(client)
+    optional = sorted(
+        f"{method.upper()} {path}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if {} in operation.get("security", [])
+    )
+    assert optional == ["GET /api/v1/articles", "GET /api/v1/articles/{slug}"]
+    assert spec["paths"]["/api/v1/articles"]["get"]["security"] == [{"HTTPBearer": []}, {}]
+    # Both ways answer: without a key (the public view) and with one (the desk's view).
+    key = issue_key(store, settings, "editor")
+    for headers in ({}, bearer(key)):
+        assert (await client.get("/api/v1/articles", headers=headers)).status_code == 200
+        assert (
+            await client.get("/api/v1/articles/public-story", headers=headers)
+        ).status_code == 200
