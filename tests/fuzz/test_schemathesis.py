@@ -10,6 +10,7 @@ Examples per operation: `INKWELL_FUZZ_EXAMPLES` (default 100; CI=true never runs
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -164,16 +165,20 @@ def test_stateful_sequences_of_linked_operations_conform(
                 # against a server whose state has moved on that replay cannot draw the same steps.
                 failures.append(str(group))
 
-    Machine.run(
-        settings=hypothesis.settings(
-            max_examples=max(10, examples // 2),
-            stateful_step_count=10,
-            phases=[hypothesis.Phase.generate],  # no replay or shrink against a moving server
-            deadline=None,
-            suppress_health_check=list(hypothesis.HealthCheck),
-            database=None,
+    # Rule preconditions depend on what the server answered so far, so Hypothesis may find it cannot
+    # redraw a scenario (Flaky); Schemathesis' own runner ends the suite there too. Failures found
+    # are kept in `failures`, and asserted below.
+    with contextlib.suppress(hypothesis.errors.Flaky):
+        Machine.run(
+            settings=hypothesis.settings(
+                max_examples=max(10, examples // 2),
+                stateful_step_count=10,
+                deadline=None,
+                suppress_health_check=list(hypothesis.HealthCheck),
+                database=None,
+                phases=[hypothesis.Phase.generate],  # no replay or shrink against a moving server
+            )
         )
-    )
     print(f"\nstateful: {sum(steps.values())} calls over {len(steps)} operations")
-    assert sum(steps.values()) > 0
+    assert sum(steps.values()) >= 20
     assert failures == [], "\n".join(failures[:5])

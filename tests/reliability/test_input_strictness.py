@@ -107,3 +107,29 @@ async def test_reads_where_a_key_is_optional_say_so_in_the_spec(store, client, s
         assert (
             await client.get("/api/v1/articles/public-story", headers=headers)
         ).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PATCH", "/api/v1/articles/{id}"),
+        ("DELETE", "/api/v1/articles/{id}"),
+        ("PATCH", "/api/v1/categories/{id}"),
+        ("DELETE", "/api/v1/tags/{id}"),
+        ("PATCH", "/api/v1/authors/{id}"),
+        ("DELETE", "/api/v1/keys/{id}"),
+    ],
+)
+async def test_ids_past_the_32_bit_columns_are_422_not_a_database_error(
+    store, client, settings, method, path
+):
+    key = issue_key(store, settings, "admin")
+    for too_big, status in ((2**31, 422), (2**31 - 1, 404)):
+        response = await client.request(
+            method,
+            path.format(id=too_big),
+            json={} if method == "PATCH" else None,
+            headers=bearer(key),
+        )
+        assert response.status_code == status, (too_big, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
