@@ -35,7 +35,6 @@ class VersionSnapshot:
     token: str
     last_modified: datetime
     next_publication: datetime | None
-    order: tuple[int, int] = (0, 0)  # (version, newest passed publication): only ever grows
 
 
 async def bump_content_version(session: AsyncSession) -> None:

@@ -325,5 +325,5 @@ def test_the_documented_matrix_is_the_enforced_one():
 
     from app.keys.permissions import matrix_markdown
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "editorial.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert matrix_markdown() in doc
