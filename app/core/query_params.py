@@ -1,4 +1,5 @@
-"""Strict query strings: unknown parameters are refused (422), and `?fields=` is checked."""
+"""Strict query strings: unknown parameters and NUL characters are refused (422), and `?fields=`
+is checked."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ async def reject_unknown_query_params(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
+    # PostgreSQL text cannot hold NUL, so a NUL reaching a query there is a 500; refuse it up front.
+    with_nul = sorted(
+        {name for name, value in request.query_params.multi_items() if "\x00" in value}
+    )
+    if with_nul:
+        raise Unprocessable(
+            "Query parameters must not contain NUL characters.",
+            errors=[
+                FieldError(field=f"query.{name}", message="must not contain NUL")
+                for name in with_nul
+            ],
+        )
     unknown = sorted(set(request.query_params) - _allowed(route))
     if unknown:
         raise Unprocessable(

@@ -133,3 +133,20 @@ async def test_ids_past_the_32_bit_columns_are_422_not_a_database_error(
         )
         assert response.status_code == status, (too_big, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/articles?category=%00",
+        "/api/v1/articles?q=a%00b",
+        "/api/v1/search?q=%00",
+        "/api/v1/tags?sort=name%00",
+    ],
+)
+async def test_a_nul_in_the_query_string_is_a_422_on_both_stores(store, client, query):
+    make_site(store).article("Any")
+    response = await client.get(query)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["message"] == "must not contain NUL"
