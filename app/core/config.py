@@ -71,8 +71,10 @@ class Settings(BaseSettings):
     comments_moderation_words: Annotated[list[str], NoDecode] = Field(default_factory=list)
     comments_rate_limit_address: str = "5/minute"
     comments_rate_limit_email: str = "5/minute"
+    comments_max_body_chars: int = 5000
     akismet_key: str | None = None
     akismet_url: str = "https://rest.akismet.com/1.1/comment-check"
+    akismet_timeout_seconds: float = 3.0
 
     # --- newsletter ---
     smtp_url: str | None = None

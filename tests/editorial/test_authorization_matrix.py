@@ -99,6 +99,21 @@ def _new_subscriber(desk: Desk) -> int:
         ).scalar_one()
 
 
+def _new_comment(desk: Desk) -> int:
+    article = desk.site.article()
+    token = secrets.token_hex(6)
+    with desk.store.engine.begin() as conn:
+        return conn.execute(
+            text(
+                "INSERT INTO comment (article_id, depth, author_name, author_email, email_hash, "
+                "address_hash, user_agent, body, status, created_at, updated_at, content_hash) "
+                "VALUES (:a, 0, 'Reader', :e, :h, :h, '', 'A comment.', 'pending', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :h) RETURNING id"
+            ),
+            {"a": article, "e": f"reader-{token}@example.org", "h": token},
+        ).scalar_one()
+
+
 def _unique(prefix: str) -> str:
     return f"{prefix} {secrets.token_hex(4)}"
 
@@ -107,6 +122,7 @@ WRITERS = {"admin": 201, "editor": 201, "author": 201}
 EDITORS_201 = {"admin": 201, "editor": 201}
 EDITORS_200 = {"admin": 200, "editor": 200}
 EDITORS_204 = {"admin": 204, "editor": 204}
+MODERATORS_200 = {"admin": 200, "editor": 200, "moderator": 200}
 
 OPERATIONS = [
     Operation(
@@ -225,6 +241,34 @@ OPERATIONS = [
         "get_subscriber",
         lambda d: ("GET", f"/api/v1/newsletter/subscribers/{_new_subscriber(d)}", None),
         {"admin": 200},
+    ),
+    Operation(
+        "list_moderation_comments",
+        lambda d: ("GET", "/api/v1/moderation/comments?status=pending", None),
+        MODERATORS_200,
+    ),
+    Operation(
+        "moderate_comment",
+        lambda d: (
+            "PATCH",
+            f"/api/v1/moderation/comments/{_new_comment(d)}",
+            {"status": "approved"},
+        ),
+        MODERATORS_200,
+    ),
+    Operation(
+        "moderate_comments_in_bulk",
+        lambda d: (
+            "POST",
+            "/api/v1/moderation/comments/bulk",
+            {"ids": [_new_comment(d)], "status": "spam"},
+        ),
+        MODERATORS_200,
+    ),
+    Operation(
+        "delete_comment",
+        lambda d: ("DELETE", f"/api/v1/moderation/comments/{_new_comment(d)}", None),
+        {"admin": 204, "editor": 204, "moderator": 204},
     ),
     Operation(
         "erase_subscriber",
