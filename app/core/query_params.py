@@ -1,8 +1,9 @@
-"""Strict query strings: unknown parameters and NUL characters are refused (422), and `?fields=`
-is checked."""
+"""Strict inputs: unknown query parameters and NUL characters (query or JSON body) are refused
+(422), and `?fields=` is checked."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -33,18 +34,6 @@ async def reject_unknown_query_params(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    # PostgreSQL text cannot hold NUL, so a NUL reaching a query there is a 500; refuse it up front.
-    with_nul = sorted(
-        {name for name, value in request.query_params.multi_items() if "\x00" in value}
-    )
-    if with_nul:
-        raise Unprocessable(
-            "Query parameters must not contain NUL characters.",
-            errors=[
-                FieldError(field=f"query.{name}", message="must not contain NUL")
-                for name in with_nul
-            ],
-        )
     unknown = sorted(set(request.query_params) - _allowed(route))
     if unknown:
         raise Unprocessable(
@@ -53,6 +42,23 @@ async def reject_unknown_query_params(request: Request) -> None:
                 FieldError(field=f"query.{name}", message="unknown parameter") for name in unknown
             ],
         )
+
+
+# A JSON string can hold NUL only as the escape \u0000 (not preceded by an escaping backslash).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+async def reject_nul_characters(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: one reaching a statement there is a 500. Refuse it up
+    front, for every route, in the query string and in a JSON body (already read and cached)."""
+    errors = [
+        FieldError(field=f"query.{name}", message="must not contain NUL")
+        for name in sorted({n for n, v in request.query_params.multi_items() if "\x00" in v})
+    ]
+    if request.method in ("POST", "PUT", "PATCH") and _JSON_NUL.search(await request.body()):
+        errors.append(FieldError(field="body", message="must not contain NUL (\\u0000)"))
+    if errors:
+        raise Unprocessable("Inputs must not contain NUL characters.", errors=errors)
 
 
 FieldsParam = Annotated[

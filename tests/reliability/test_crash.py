@@ -23,6 +23,7 @@ from tests.reliability.load import (
     UNLIMITED,
     Tally,
     article_save,
+    comment,
     run_writers,
     signup,
 )
@@ -38,6 +39,10 @@ def wait_until(condition: object, within: float) -> None:
     deadline = time.monotonic() + within
     while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
         time.sleep(0.02)
+
+
+def stored_comments(store: Store) -> set[str]:
+    return {row[0] for row in store.rows("SELECT body FROM comment")}
 
 
 def stored_titles(store: Store) -> dict[int, str]:
@@ -63,11 +68,12 @@ def lost_article_saves(acknowledged: set[str], stored: dict[int, str]) -> list[s
 
 def test_every_acknowledged_write_survives_a_kill_9_mid_load(store, live_server_factory):
     seed_demo(store.url, 20)
+    slugs = [row[0] for row in store.rows("SELECT slug FROM article WHERE status = 'published'")]
     category, author = store.rows(
         "SELECT c.slug, a.slug FROM category c, author a ORDER BY c.id, a.id LIMIT 1"
     )[0]
     editor = issue_key(store, test_settings(store), "editor")
-    actions = [signup, article_save(editor, category, author)]
+    actions = [signup, comment(slugs[:5]), article_save(editor, category, author)]
     server = live_server_factory(store, **UNLIMITED)
     tally, stop = Tally(), threading.Event()
     writers = run_writers([server.url], actions, WRITERS, stop, tally, stop_on_error=True)
@@ -79,18 +85,20 @@ def test_every_acknowledged_write_survives_a_kill_9_mid_load(store, live_server_
     stop.set()
 
     restarted = live_server_factory(store, port=server.port, **UNLIMITED)
-    signups, articles = tally.acked("signup"), tally.acked("article")
-    emails, titles = stored_emails(store), stored_titles(store)
+    signups, comments = tally.acked("signup"), tally.acked("comment")
+    articles = tally.acked("article")
+    emails, bodies, titles = stored_emails(store), stored_comments(store), stored_titles(store)
     lost = lost_article_saves(articles, titles)
     print(  # the numbers docs/reliability.md quotes
         f"\nkill -9 [{store.kind}]: acknowledged/found signups {len(signups)}/"
-        f"{len(signups & emails)}, "
+        f"{len(signups & emails)}, comments {len(comments)}/{len(comments & bodies)}, "
         f"article saves {len(articles)}/{len(articles) - len(lost)}; "
         f"{tally.errors} requests cut off by the kill"
     )
-    assert min(len(signups), len(articles)) >= 20
+    assert min(len(signups), len(comments), len(articles)) >= 20
     assert tally.errors >= 1  # the kill landed while writes were in flight
     assert signups - emails == set()
+    assert comments - bodies == set()
     assert lost == []
     after = httpx.post(
         f"{restarted.url}{SIGNUP}", json={"email": "after@example.org", "consent": True}

@@ -118,6 +118,8 @@ async def test_reads_where_a_key_is_optional_say_so_in_the_spec(store, client, s
         ("DELETE", "/api/v1/tags/{id}"),
         ("PATCH", "/api/v1/authors/{id}"),
         ("DELETE", "/api/v1/keys/{id}"),
+        ("PATCH", "/api/v1/moderation/comments/{id}"),
+        ("DELETE", "/api/v1/moderation/comments/{id}"),
     ],
 )
 async def test_ids_past_the_32_bit_columns_are_422_not_a_database_error(
@@ -128,7 +130,11 @@ async def test_ids_past_the_32_bit_columns_are_422_not_a_database_error(
         response = await client.request(
             method,
             path.format(id=too_big),
-            json={} if method == "PATCH" else None,
+            json={"status": "approved"}
+            if "comments" in path
+            else {}
+            if method == "PATCH"
+            else None,
             headers=bearer(key),
         )
         assert response.status_code == status, (too_big, response.text)
@@ -150,3 +156,48 @@ async def test_a_nul_in_the_query_string_is_a_422_on_both_stores(store, client, 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["message"] == "must not contain NUL"
+
+
+async def test_ids_in_comment_bodies_past_the_32_bit_columns_are_422(store, client, settings):
+    site = make_site(store)
+    site.article(slug="talk")
+    key = issue_key(store, settings, "moderator")
+    reply = await client.post(
+        "/api/v1/articles/talk/comments",
+        json={
+            "author_name": "Ann",
+            "author_email": "ann@example.org",
+            "body": "A reply.",
+            "parent_id": 2**31,
+        },
+    )
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["errors"][0]["field"] == "body.parent_id"
+    bulk = await client.post(
+        "/api/v1/moderation/comments/bulk",
+        json={"ids": [2**31], "status": "approved"},
+        headers=bearer(key),
+    )
+    assert bulk.status_code == 422, bulk.text
+    assert store.scalar("SELECT count(*) FROM comment") == 0
+
+
+async def test_a_nul_in_a_json_body_is_a_422_and_an_escaped_backslash_is_not_a_nul(
+    store, client, settings
+):
+    key = issue_key(store, settings, "admin")
+    nul = await client.post(
+        "/api/v1/tags",
+        content=b'{"name": "Markets\\u0000", "slug": "markets-x"}',
+        headers={**bearer(key), "Content-Type": "application/json"},
+    )
+    assert nul.status_code == 422, nul.text
+    assert nul.json()["errors"] == [{"field": "body", "message": "must not contain NUL (\\u0000)"}]
+    literal = await client.post(
+        "/api/v1/tags",
+        content=b'{"name": "Markets \\\\u0000", "slug": "markets-y"}',
+        headers={**bearer(key), "Content-Type": "application/json"},
+    )
+    assert literal.status_code == 201, literal.text
+    assert literal.json()["name"] == "Markets \\u0000"
+    assert store.scalar("SELECT count(*) FROM tag WHERE slug = 'markets-x'") == 0
