@@ -27,7 +27,7 @@ from app.core.http_cache import CachePolicyRule, ResponseCache, prefix_rule
 from app.core.lifecycle import BackgroundTasks
 from app.core.observability import Metrics, configure_logging
 from app.core.outbox import OutboxWorker, backlog
-from app.core.query_params import reject_unknown_query_params
+from app.core.query_params import reject_nul_characters, reject_unknown_query_params
 from app.core.shared_state import make_shared_state
 from app.feeds import router as feeds_router
 from app.keys import router as keys_router
@@ -145,7 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=API_DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
-        dependencies=[Depends(reject_unknown_query_params)],
+        dependencies=[Depends(reject_unknown_query_params), Depends(reject_nul_characters)],
         openapi_tags=[
             {"name": "articles", "description": "Published articles: lists, pages, related reads."},
             {"name": "taxonomy", "description": "Categories (the menu), authors and tags."},

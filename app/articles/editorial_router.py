@@ -31,7 +31,7 @@ from app.keys.permissions import Permission, allows
 from app.keys.service import Principal
 
 router = APIRouter(tags=["editorial"])  # included by app.articles.router (prefix /api/v1)
-ArticleId = Annotated[int, Path(ge=1, le=2**62, description="The article's id.")]
+ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The article's id.")]
 IfMatch = Annotated[
     str | None,
     Header(max_length=200, description='The article\'s ETag (`"<id>-<revision>"`); stale → 412.'),

@@ -12,6 +12,7 @@ from app.articles.editorial_schemas import ArticleDeskList, ArticleEditorial, De
 from app.articles.schemas import (
     SUMMARY_FIELDS,
     ArticleDetail,
+    ArticleFieldsList,
     ArticleList,
     ArticleSort,
     RelatedList,
@@ -31,7 +32,7 @@ from app.core.pagination import (
 from app.core.query_params import FieldsParam, parse_fields
 from app.core.surrogate import article_key, author_key, category_key, surrogate_header, tag_key
 from app.core.types import Timestamp, utcnow
-from app.keys.dependencies import OptionalPrincipal
+from app.keys.dependencies import OPTIONAL_KEY, OptionalPrincipal
 from app.search.engine import match_condition
 from app.tags.models import Tag
 
@@ -85,9 +86,11 @@ def filter_keys(request: Request) -> list[str]:
 
 @router.get(
     "/articles",
-    response_model=ArticleList | ArticleDeskList,
+    # Without `fields` every item is a whole ArticleSummary; with it, only the fields asked for.
+    response_model=ArticleList | ArticleFieldsList | ArticleDeskList,
     responses=responses(401, 403, 404, 422),
     summary="List published articles",
+    openapi_extra=OPTIONAL_KEY,
 )
 async def list_articles(
     request: Request,
@@ -159,6 +162,7 @@ async def visible_article(request: Request, session: SessionDep, slug: SlugPath)
     responses={301: {"description": "The article was renamed: `Location` has its new URL."}}
     | responses(401, 404, 422),
     summary="Get one article",
+    openapi_extra=OPTIONAL_KEY,
 )
 async def get_article(
     request: Request, session: SessionDep, slug: SlugPath, principal: OptionalPrincipal

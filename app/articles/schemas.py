@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from copy import copy
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from app.core.pagination import Page
 from app.core.types import Timestamp
@@ -71,6 +72,31 @@ class ArticleDetail(ArticleSummary):
 
 class ArticleList(Page[ArticleSummary]):
     """A page of article summaries."""
+
+
+def _absent() -> None:
+    return None
+
+
+def _fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseModel]:
+    """`model` with every field optional (absent, never null): an item trimmed by `?fields=`."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        trimmed = copy(info)
+        trimmed.default_factory = _absent  # not required, and no `default` in the schema
+        fields[field_name] = (info.annotation, trimmed)
+    return create_model(name, __doc__=doc, **fields)
+
+
+ArticleSummaryFields = _fields_trimmed(
+    "ArticleSummaryFields",
+    ArticleSummary,
+    "An article summary trimmed by `?fields=`: only the fields asked for are present.",
+)
+
+
+class ArticleFieldsList(Page[ArticleSummaryFields]):  # type: ignore[valid-type]
+    """A page of article summaries trimmed by `?fields=` (each item has only those fields)."""
 
 
 class RelatedList(BaseModel):

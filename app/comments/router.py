@@ -43,7 +43,7 @@ from app.keys.service import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["comments"])
 SlugPath = Annotated[str, Path(max_length=200, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-CommentIdPath = Annotated[int, Path(ge=1, le=2**62)]
+CommentIdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PageDep = Annotated[PageParams, Depends(page_params)]
 Moderator = Annotated[Principal, Depends(require(Permission.MODERATE_COMMENTS))]
 

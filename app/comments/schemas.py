@@ -57,7 +57,10 @@ class CommentCreate(BaseModel):
         "(5000 by default; longer is a 413).",
     )
     parent_id: StrictInt | None = Field(
-        default=None, ge=1, description="An approved comment of the same article, to reply to."
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="An approved comment of the same article, to reply to.",
     )
     website: StrictStr | None = Field(
         default=None,
@@ -146,7 +149,7 @@ class CommentStatusUpdate(BaseModel):
 class BulkStatusUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[Annotated[StrictInt, Field(ge=1)]] = Field(min_length=1, max_length=100)
+    ids: list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=100)
     status: CommentStatus
 
 

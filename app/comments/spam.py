@@ -4,6 +4,7 @@ error, an answer it does not understand) says `UNSURE`, and the comment is held:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
@@ -69,9 +70,14 @@ class AkismetChecker:
             "comment_content": comment.body,
         }
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
+            # httpx's timeout bounds each phase (connect, each read); this bounds the whole call,
+            # so a service trickling its answer cannot hold a reader's POST open.
+            async with (
+                asyncio.timeout(self._timeout),
+                httpx.AsyncClient(timeout=self._timeout) as client,
+            ):
                 response = await client.post(self._url, data=form)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, TimeoutError) as exc:
             log.warning("spam check failed (%s); holding the comment", type(exc).__name__)
             return Verdict.UNSURE
         answer = response.text.strip().lower()

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     newsletter_consent_version: str = "2026-01"
     newsletter_rate_limit_address: str = "10/hour"
     newsletter_rate_limit_email: str = "3/hour"
+    # Confirm and unsubscribe, per client address: generous (one-click unsubscribes arrive from a
+    # mail provider's few addresses), yet a bound on token guessing.
+    newsletter_rate_limit_confirm_address: str = "300/minute"
     # The frontend pages an email links to; each gets `?token=…` and POSTs it to the API.
     # Unset: {public_url}/newsletter/confirm and {public_url}/newsletter/unsubscribe.
     newsletter_confirm_page_url: str | None = None

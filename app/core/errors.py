@@ -15,6 +15,8 @@ from starlette.responses import Response
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("inkwell.errors")
+# FastAPI's HTTPException detail when a body cannot be decoded at all (JSONDecodeError is a 422).
+_FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
 
 
 class FieldError(BaseModel):
@@ -165,6 +167,15 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail = f"Nothing is served at {request.url.path}."
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
+        if exc.status_code == 400 and detail == _FASTAPI_BODY_PARSE_ERROR:
+            # A body that is not JSON at all (e.g. not UTF-8): the same 422 as malformed JSON.
+            message = "The body is not valid UTF-8 JSON."
+            return problem_response(
+                422,
+                message,
+                code="validation-error",
+                errors=[{"field": "body", "message": message}],
+            )
         return problem_response(exc.status_code, detail, headers=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)

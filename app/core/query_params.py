@@ -1,7 +1,9 @@
-"""Strict query strings: unknown parameters are refused (422), and `?fields=` is checked."""
+"""Strict inputs: unknown query parameters and NUL characters (query or JSON body) are refused
+(422), and `?fields=` is checked."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -42,11 +44,29 @@ async def reject_unknown_query_params(request: Request) -> None:
         )
 
 
+# A JSON string can hold NUL only as the escape \u0000 (not preceded by an escaping backslash).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+async def reject_nul_characters(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: one reaching a statement there is a 500. Refuse it up
+    front, for every route, in the query string and in a JSON body (already read and cached)."""
+    errors = [
+        FieldError(field=f"query.{name}", message="must not contain NUL")
+        for name in sorted({n for n, v in request.query_params.multi_items() if "\x00" in v})
+    ]
+    if request.method in ("POST", "PUT", "PATCH") and _JSON_NUL.search(await request.body()):
+        errors.append(FieldError(field="body", message="must not contain NUL (\\u0000)"))
+    if errors:
+        raise Unprocessable("Inputs must not contain NUL characters.", errors=errors)
+
+
 FieldsParam = Annotated[
     str | None,
     Query(
         max_length=500,
         pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        examples=["id,slug,title"],
         description="Comma-separated fields to return for each item, e.g. `id,slug,title`.",
     ),
 ]

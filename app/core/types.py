@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -49,8 +50,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         return as_utc(value)
 
 
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
+def _rfc3339_only(value: object) -> object:
+    """Inputs are RFC 3339 strings with an offset. Pydantic's lax mode would also take numbers
+    (and numeric strings such as "0.5") as Unix times and naive strings as local times."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        return value
+    raise ValueError("must be an RFC 3339 timestamp with an offset, e.g. 2025-03-14T06:10:00Z")
+
+
 Timestamp = Annotated[
     datetime,
+    BeforeValidator(_rfc3339_only),
     AfterValidator(as_utc),
     PlainSerializer(rfc3339, return_type=str, when_used="json"),
 ]

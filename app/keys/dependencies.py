@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -62,4 +62,7 @@ def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+# A route taking an OptionalPrincipal puts this in its `openapi_extra`: the spec then says the key
+# is optional (`security: [{HTTPBearer: []}, {}]`), as it is; FastAPI alone would mark it required.
+OPTIONAL_KEY: dict[str, Any] = {"security": [{}]}
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -83,7 +83,7 @@ async def create_key(
     summary="Revoke an API key",
 )
 async def revoke_key(
-    session: WriteSessionDep, _admin: Admin, key_id: Annotated[int, Path(ge=1, le=2**62)]
+    session: WriteSessionDep, _admin: Admin, key_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> Response:
     """Revoke a key: it stops working at once. Revoked keys stay listed, for the record."""
     if not await service.revoke(session, key_id):

@@ -107,10 +107,23 @@ async def create_subscription(
     return model_response(ACCEPTED, status=202, headers=NO_STORE)
 
 
+async def token_rate_limit(request: Request) -> None:
+    """Confirm and unsubscribe are public writes too: bounded per client address."""
+    settings = request.app.state.settings
+    decision = await request.app.state.shared_state.hit(
+        settings.newsletter_rate_limit_confirm_address,
+        "newsletter-confirm",
+        service.address_hash(settings, client_address(request)),
+    )
+    if not decision.allowed:
+        raise TooManyRequests(decision.retry_after, "Too many attempts; try again later.")
+
+
 @router.post(
     "/confirm",
     response_model=SubscriptionState,
-    responses=responses(400, 404, 409, 410, 413, 422),
+    responses=responses(400, 404, 409, 410, 413, 422, 429),
+    dependencies=[Depends(token_rate_limit)],
     summary="Confirm a subscription",
 )
 async def confirm_subscription(
@@ -147,7 +160,8 @@ async def _token_in_body(request: Request) -> str | None:
 @router.post(
     "/unsubscribe",
     response_model=SubscriptionState,
-    responses=responses(400, 404, 409, 410, 413, 422),
+    responses=responses(400, 404, 409, 410, 413, 422, 429),
+    dependencies=[Depends(token_rate_limit)],
     summary="Unsubscribe (also RFC 8058 one-click)",
     openapi_extra=TOKEN_BODY_DOC,
 )

@@ -25,7 +25,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 
 def taxonomy_routes(kind: TaxonomyKind) -> APIRouter:
     router = APIRouter(tags=["editorial"])  # included by the kind's router (prefix /api/v1)
-    ItemId = Annotated[int, Path(ge=1, le=2**62, description=f"The {kind.singular}'s id.")]
+    ItemId = Annotated[int, Path(ge=1, le=2**31 - 1, description=f"The {kind.singular}'s id.")]
     CreateBody = Annotated[kind.create_schema, Body()]  # type: ignore[name-defined]
     UpdateBody = Annotated[kind.update_schema, Body()]  # type: ignore[name-defined]
 

@@ -155,11 +155,14 @@ async def test_typed_html_comes_back_escaped_and_links_are_safe(store, site, cli
 async def test_control_characters_are_stripped_and_the_body_kept_as_typed(store, site, client):
     slug = slug_of(store, site.article())
     answer = await post(
-        client, slug, author_name="  Ann\x00\u202e Lee\n ", body="line one\r\nline\x07 two\t!\x1b  "
+        client, slug, author_name="  Ann\u202e Lee\n ", body="line one\r\nline\x07 two\t!\x1b  "
     )
     assert answer.status_code == 201, answer.text
     assert answer.json()["author_name"] == "Ann Lee"
     assert answer.json()["body"] == "line one\nline two\t!"
+    # NUL is the exception: refused for every route (PostgreSQL text cannot hold it).
+    nul = await post(client, slug, author_name="Ann\x00 Lee", body="Another line.")
+    assert nul.status_code == 422, nul.text
 
 
 async def test_public_answers_never_carry_the_email_or_any_hash(store, site):
@@ -191,7 +194,7 @@ async def test_public_answers_never_carry_the_email_or_any_hash(store, site):
     [
         ({"author_name": None}, "body.author_name"),
         ({"author_name": ""}, "body.author_name"),
-        ({"author_name": " \x00 "}, "body.author_name"),
+        ({"author_name": " \x07 "}, "body.author_name"),
         ({"author_name": "n" * 81}, "body.author_name"),
         ({"author_email": "not-an-email"}, "body.author_email"),
         ({"author_email": "a@" + "b" * 250 + ".com"}, "body.author_email"),
