@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -302,45 +303,36 @@ async def emit_approved(session: AsyncSession, comment: Comment, article_slug: s
 # --- moderation -------------------------------------------------------------------------------
 
 
-def moderation_comment(row: AnyRow) -> ModerationComment:
+def _moderation(source: Any, article: ArticleRef) -> ModerationComment:
+    """What moderators see of a comment (a row or a loaded model): everything, email included."""
     return ModerationComment(
-        id=row.id,
-        parent_id=row.parent_id,
-        author_name=row.author_name,
-        body=row.body,
-        body_html=body_html(row.body),
-        created_at=row.created_at,
-        article=ArticleRef(id=row.article_id, slug=row.article_slug, title=row.article_title),
-        root_id=row.root_id,
-        depth=row.depth,
-        author_email=row.author_email,
-        email_hash=row.email_hash,
-        address_hash=row.address_hash,
-        user_agent=row.user_agent,
-        status=row.status,
-        updated_at=row.updated_at,
+        id=source.id,
+        parent_id=source.parent_id,
+        author_name=source.author_name,
+        body=source.body,
+        body_html=body_html(source.body),
+        created_at=source.created_at,
+        article=article,
+        root_id=source.root_id,
+        depth=source.depth,
+        author_email=source.author_email,
+        email_hash=source.email_hash,
+        address_hash=source.address_hash,
+        user_agent=source.user_agent,
+        status=source.status,
+        updated_at=source.updated_at,
+    )
+
+
+def moderation_comment(row: AnyRow) -> ModerationComment:
+    return _moderation(
+        row, ArticleRef(id=row.article_id, slug=row.article_slug, title=row.article_title)
     )
 
 
 async def moderation_view(session: AsyncSession, comment: Comment) -> ModerationComment:
     article = await repository.article_ref(session, comment.article_id)
-    return ModerationComment(
-        id=comment.id or 0,
-        parent_id=comment.parent_id,
-        author_name=comment.author_name,
-        body=comment.body,
-        body_html=body_html(comment.body),
-        created_at=comment.created_at,
-        article=ArticleRef(id=article.id, slug=article.slug, title=article.title),
-        root_id=comment.root_id,
-        depth=comment.depth,
-        author_email=comment.author_email,
-        email_hash=comment.email_hash,
-        address_hash=comment.address_hash,
-        user_agent=comment.user_agent,
-        status=comment.status,  # type: ignore[arg-type]
-        updated_at=comment.updated_at,
-    )
+    return _moderation(comment, ArticleRef(id=article.id, slug=article.slug, title=article.title))
 
 
 async def set_status(
