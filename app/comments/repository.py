@@ -196,3 +196,22 @@ async def article_ref(session: AsyncSession, article_id: int) -> AnyRow:
 
 async def article_id_by_slug(session: AsyncSession, slug: str) -> int | None:
     return await session.scalar(select(A.id).where(A.slug == slug))
+
+
+async def approved_counts_since(
+    session: AsyncSession, since: datetime, category_id: int | None, limit: int, now: datetime
+) -> list[tuple[int, int]]:
+    count = func.count(Comment.id)
+    statement = (
+        select(Comment.article_id, count.label("count"))
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.status == APPROVED, Comment.created_at >= since, visible_at(now))
+        .group_by(Comment.article_id)
+        .order_by(count.desc(), Comment.article_id.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    if category_id is not None:
+        statement = statement.where(Article.category_id == category_id)
+    return [
+        (int(row.article_id), int(row.count)) for row in (await session.execute(statement)).all()
+    ]

@@ -379,3 +379,11 @@ async def delete_permanently(session: AsyncSession, comment_id: int) -> None:
     await repository.delete_comment(session, comment_id)
     await repository.refresh_comment_counts(session, [comment.article_id])
     await bump_content_version(session)
+
+
+async def most_commented(
+    session: AsyncSession, *, since: datetime, category_id: int | None, limit: int, now: datetime
+) -> list[tuple[int, int]]:
+    """(article id, approved comments posted since `since`), most first, visible articles only:
+    Popular News `by=comments` for a window. An index range on (status, created_at)."""
+    return await repository.approved_counts_since(session, since, category_id, limit, now)

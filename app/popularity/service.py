@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles import repository as articles_repository
 from app.categories.models import Category
-from app.core.errors import Unprocessable
+from app.comments import service as comments_service
 from app.popularity import repository
-from app.popularity.ranking import RankBy, Window
+from app.popularity.ranking import WINDOW_HOURS, RankBy, Window
 from app.popularity.schemas import PopularItem, PopularList, PopularMeta
 
 
@@ -29,12 +29,13 @@ async def popular(
         if category
         else None
     )
-    if by == "comments":
-        if window != "all":
-            # Per-window comment counts need the comment table (comments domain); until then only
-            # the maintained all-time count is exact.
-            raise Unprocessable.on("query.window", "by=comments is ranked over window=all only")
+    if by == "comments" and window == "all":
         ranked = await repository.top_by_comments(session, category_id, limit, now)
+    elif by == "comments":
+        since = now - timedelta(hours=WINDOW_HOURS[window])
+        ranked = await comments_service.most_commented(
+            session, since=since, category_id=category_id, limit=limit, now=now
+        )
     else:
         ranked = await repository.top_by_views(session, window, category_id, limit, now)
     counts = dict(ranked)

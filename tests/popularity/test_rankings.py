@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from app.popularity.ranking import current_hour
 from tests.articles.factories import make_site, now
+from tests.comments.factories import add_comments
 from tests.popularity.helpers import record_views
 
 
@@ -137,9 +138,33 @@ async def test_by_comments_ranks_by_approved_comments(store, app, client):
     response = await client.get("/api/v1/popular", params={"by": "comments", "window": "all"})
     assert response.status_code == 200, response.text
     assert ranked(response.json()) == [("debated", 12), ("talked", 3)]
-    windowed = await client.get("/api/v1/popular", params={"by": "comments", "window": "7d"})
-    assert windowed.status_code == 422
-    assert windowed.json()["errors"][0]["field"] == "query.window"
+
+
+async def test_by_comments_in_a_window_counts_approved_comments_posted_in_it(store, app, client):
+    site = make_site(store)
+    fresh = site.article(slug="fresh", category="sports")
+    old = site.article(slug="old", category="business")
+    t = now()
+    await add_comments(
+        store,
+        [
+            *({"article_id": fresh, "created_at": t - timedelta(hours=2)} for _ in range(3)),
+            {"article_id": fresh, "created_at": t - timedelta(hours=1), "status": "pending"},
+            *({"article_id": old, "created_at": t - timedelta(days=3)} for _ in range(5)),
+            {"article_id": old, "created_at": t - timedelta(days=40)},
+        ],
+    )
+    await app.state.tracker.refresh()
+
+    async def top(**params):
+        response = await client.get("/api/v1/popular", params={"by": "comments", **params})
+        assert response.status_code == 200, response.text
+        return ranked(response.json())
+
+    assert await top(window="24h") == [("fresh", 3)]
+    assert await top() == [("old", 5), ("fresh", 3)]  # the default window, 7d
+    assert await top(window="30d", category="sports") == [("fresh", 3)]
+    assert await top(window="30d") == [("old", 5), ("fresh", 3)]
 
 
 async def test_unknown_window_by_or_limit_is_a_422_problem(store, client):
