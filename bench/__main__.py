@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -103,15 +104,19 @@ def ensure_store(kind: str, articles: int) -> str:
 
 
 class Server:
+    """A server process for the bench; its output goes to a log file (never an unread pipe,
+    which would stall a chatty server once full)."""
+
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(tempfile.mkstemp(prefix="inkwell-bench-", suffix=".log")[1])
         self.process = subprocess.Popen(
             [*args, "--port", str(self.port)],
-            env={**os.environ, **env},
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self.log_path.open("wb"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.peak_rss: dict[int, int] = {}
@@ -121,7 +126,9 @@ class Server:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
+                raise RuntimeError(
+                    f"server exited: {self.log_path.read_text(errors='replace')[-3000:]}"
+                )
             try:
                 if httpx.get(self.url + path, timeout=2).status_code < 500:
                     return
@@ -174,6 +181,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log_path.unlink(missing_ok=True)
 
 
 def inkwell(url: str, workers: int, cache: bool = True) -> Server:

@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sqlite3
-import subprocess
 import sys
 import time
 import uuid
@@ -38,6 +36,7 @@ from app.core.db import make_sync_engine  # noqa: E402
 from app.core.migrations import upgrade_to_head  # noqa: E402
 from app.keys.permissions import Role  # noqa: E402
 from app.keys.service import new_key_row  # noqa: E402
+from bench.__main__ import Server  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "INKWELL_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -153,45 +152,6 @@ def memory_kib(pid: int) -> dict[str, int]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(url: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`inkwell serve` with one worker: uvicorn then serves in this very process (no supervisor)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "INKWELL_DATABASE_URL": url,
-        "INKWELL_SECRET_KEY": SECRET,
-        "INKWELL_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "INKWELL_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    inkwell = Path(sys.executable).with_name("inkwell")
-    process = subprocess.Popen(
-        [str(inkwell), "serve", "--port", str(port)],
-        env=env,
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"inkwell serve exited:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("inkwell serve did not become ready")
-
-
 def export(base: str, key: str, pid: int, count: int) -> dict[str, object]:
     headers = {"Authorization": f"Bearer {key}"}
     warm = httpx.get(
@@ -234,7 +194,6 @@ def run(store: str, count: int) -> dict[str, object]:
     tag = uuid.uuid4().hex[:8]
     sqlite_path = Path(f"/tmp/inkwell-bench-newsletter-{tag}.db")
     pg_name = f"inkwell_bench_newsletter_{tag}"
-    log_path = Path(f"/tmp/inkwell-bench-newsletter-{tag}.log")
     admin = create_engine(
         PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
         isolation_level="AUTOCOMMIT",
@@ -245,7 +204,7 @@ def run(store: str, count: int) -> dict[str, object]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
-    process = None
+    server = None
     try:
         upgrade_to_head(url)
         started = time.perf_counter()
@@ -255,8 +214,17 @@ def run(store: str, count: int) -> dict[str, object]:
             fill_postgres(url, count)
         fill_seconds = time.perf_counter() - started
         key = admin_key(url)
-        process, base = serve(url, log_path)
-        measured = export(base, key, process.pid, count)
+        # One worker: uvicorn serves in the started process itself, whose peak RSS is read.
+        server = Server(
+            [str(Path(sys.executable).with_name("inkwell")), "serve"],
+            {
+                "INKWELL_DATABASE_URL": url,
+                "INKWELL_SECRET_KEY": SECRET,
+                "INKWELL_LOG_LEVEL": "WARNING",
+            },
+        )
+        server.wait_ready("/readyz")
+        measured = export(server.url, key, server.process.pid, count)
         return {
             "store": store,
             "subscribers": count,
@@ -264,13 +232,8 @@ def run(store: str, count: int) -> dict[str, object]:
             **measured,
         }
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if server is not None:
+            server.stop()
         if store == "sqlite":
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
@@ -278,7 +241,6 @@ def run(store: str, count: int) -> dict[str, object]:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
         admin.dispose()
-        log_path.unlink(missing_ok=True)
 
 
 def main() -> None:

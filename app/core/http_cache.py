@@ -60,10 +60,12 @@ def etag_for(path: str, query: str, validity: str) -> str:
     return f'W/"{digest}"'
 
 
-def _etag_matches(if_none_match: str, etag: str) -> bool:
-    if if_none_match.strip() == "*":
+def etag_matches(if_none_match: bytes, etag: str) -> bool:
+    """Weak comparison (RFC 9110 §13.1.2) against a list of tags, or `*`."""
+    header = if_none_match.decode("latin-1")
+    if header.strip() == "*":
         return True
-    candidates = {part.strip().removeprefix("W/") for part in if_none_match.split(",")}
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
     return etag.removeprefix("W/") in candidates
 
 
@@ -75,16 +77,12 @@ class ResponseCache:
         self._max_entries = max_entries
         self._max_bytes = max_bytes
         self._bytes = 0
-        self.hits = 0
-        self.misses = 0
 
     def get(self, path: str, query: str, validity: str) -> CachedAnswer | None:
         entry = self._entries.get((path, query))
         if entry is None or entry.key[2] != validity:
-            self.misses += 1
             return None
         self._entries.move_to_end((path, query))
-        self.hits += 1
         return entry
 
     def put(self, entry: CachedAnswer) -> None:
@@ -99,10 +97,6 @@ class ResponseCache:
         while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
             _, evicted = self._entries.popitem(last=False)
             self._bytes -= len(evicted.body)
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._bytes = 0
 
 
 def cache_control(
@@ -129,15 +123,11 @@ def validity_of(snapshot: VersionSnapshot, policy: CachePolicy, now: float) -> s
     return snapshot.token
 
 
-def etag_matches(if_none_match: bytes, etag: str) -> bool:
-    return _etag_matches(if_none_match.decode("latin-1"), etag)
-
-
 def last_modified(snapshot: VersionSnapshot) -> bytes:
     return format_datetime(snapshot.last_modified, usegmt=True).encode()
 
 
-def _not_modified_since(header: bytes | None, snapshot: VersionSnapshot) -> bool:
+def not_modified_since(header: bytes | None, snapshot: VersionSnapshot) -> bool:
     if header is None:
         return False
     try:
@@ -147,10 +137,6 @@ def _not_modified_since(header: bytes | None, snapshot: VersionSnapshot) -> bool
     if since.tzinfo is None:
         return False
     return snapshot.last_modified.replace(microsecond=0) <= since
-
-
-def not_modified_since(header: bytes | None, snapshot: VersionSnapshot) -> bool:
-    return _not_modified_since(header, snapshot)
 
 
 def prefix_rule(prefixes: Sequence[str], policy: CachePolicy = CachePolicy()) -> CachePolicyRule:

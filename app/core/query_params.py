@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from app.core.errors import FieldError, Unprocessable
 
-_allowed_by_route: dict[int, frozenset[str]] = {}
+ALLOWED_ATTRIBUTE = "_inkwell_query_names"  # kept on the route itself: ids are reused after GC
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -24,9 +24,10 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 def _allowed(route: APIRoute) -> frozenset[str]:
-    allowed = _allowed_by_route.get(id(route))
+    allowed: frozenset[str] | None = getattr(route, ALLOWED_ATTRIBUTE, None)
     if allowed is None:
-        allowed = _allowed_by_route[id(route)] = frozenset(_query_names(route.dependant))
+        allowed = frozenset(_query_names(route.dependant))
+        setattr(route, ALLOWED_ATTRIBUTE, allowed)
     return allowed
 
 

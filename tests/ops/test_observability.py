@@ -29,7 +29,7 @@ async def test_metrics_count_requests_by_route_template_including_cache_hits(sto
         'inkwell_http_request_duration_seconds_bucket{le="0.5",method="GET",route="/api/v1/articles/{slug}"}'
         in text
     )
-    assert "inkwell_outbox_backlog" in text or "# HELP inkwell_outbox_backlog" in text
+    assert "# HELP inkwell_outbox_backlog Pending outbox jobs, by kind." in text
 
 
 def test_logs_are_one_json_object_per_line_with_the_request_id(capfd):
