@@ -188,7 +188,7 @@ async def test_a_list_page_makes_a_fixed_number_of_queries(site, app, client):
     for i in range(30):
         site.article(f"Q{i}", tags=("markets", "analysis"))
     statements = []
-    engine = app.state.database.read_engine.sync_engine
+    engine = app.state.database.read_sync_engine
     await client.get("/healthz")  # let the version tracker settle
 
     def count(*_args):

@@ -298,7 +298,7 @@ async def test_a_page_of_threads_costs_a_fixed_number_of_queries(store, site):
         if "comment" in statement and "content_version" not in statement:  # this list's own
             statements.append(statement)
 
-    event.listen(app.state.database.read_engine.sync_engine, "before_cursor_execute", record)
+    event.listen(app.state.database.read_sync_engine, "before_cursor_execute", record)
     async with running(app) as client:
         paged = await client.get(f"/api/v1/articles/{slug}/comments?per_page=5")
         page_queries = len(statements)

@@ -17,7 +17,7 @@ def site(store):
 
 def counting(app):
     statements = []
-    engine = app.state.database.read_engine.sync_engine
+    engine = app.state.database.read_sync_engine
 
     def count(_conn, _cursor, statement, *_rest):
         if "outbox_job" not in statement:
@@ -72,9 +72,10 @@ async def test_a_write_changes_the_etag_and_the_answer_at_once(site, store, app,
     assert second.json()["title"] == "After" and second.headers["etag"] != first.headers["etag"]
 
 
-async def test_a_scheduled_article_caps_max_age_and_appears_at_its_time(site, client):
+async def test_a_scheduled_article_caps_max_age_and_appears_at_its_time(site, app, client):
     site.article("Now", slug="now")
     site.article("Soon", slug="soon", published_at=now() + timedelta(seconds=4))
+    await app.state.tracker.refresh()  # what every worker does within version_poll_seconds
     listing = await client.get("/api/v1/articles")
     max_age = int(listing.headers["cache-control"].split("max-age=")[1].split(",")[0])
     assert max_age <= 4
