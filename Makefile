@@ -20,8 +20,15 @@ run: install  ## migrate, load the demo site, serve on http://127.0.0.1:8000
 	$(BIN)/inkwell seed demo
 	$(BIN)/inkwell serve --host 127.0.0.1 --port 8000
 
-test: install  ## the whole suite, on SQLite and PostgreSQL
+test: install  ## the whole suite, on SQLite and PostgreSQL, then the benchmark's smoke run
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(MAKE) bench-smoke
+
+bench: install  ## the benchmark: 100,000 articles (BENCH_ARGS="--articles 1000000"), both stores
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-smoke: install  ## a few seconds per endpoint on a throw-away store; numbers reported, not asserted
+	$(BIN)/python -m bench --smoke --out bench/results/smoke
 
 lint: install
 	$(BIN)/ruff check app tests migrations bench
