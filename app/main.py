@@ -92,7 +92,9 @@ class Inkwell(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url)
-    shared_state = make_shared_state(settings.redis_url, settings.redis_prefix)
+    shared_state = make_shared_state(
+        settings.redis_url, settings.redis_prefix, settings.memory_dedupe_entries
+    )
     tracker = ContentVersionTracker(database.reader, schedule_bounds)
     outbox = OutboxWorker(
         database.writer,

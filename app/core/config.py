@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # --- popularity ---
     views_flush_seconds: float = 1.0
     views_dedupe_seconds: int = 1800
+    # Without Redis: how many recent visitors one worker remembers for dedupe (~100 bytes each).
+    memory_dedupe_entries: int = Field(default=500_000, ge=1_000)
     views_rate_limit: str = "120/minute"
     popular_cache_seconds: float = 3.0
     views_max_beacon_bytes: int = 1024

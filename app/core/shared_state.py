@@ -92,23 +92,32 @@ class _LimitsMixin:
 
 
 class MemoryState(_LimitsMixin):
-    def __init__(self) -> None:
+    def __init__(self, max_seen: int = 500_000) -> None:
         self._init_limits(MemoryStorage())
-        self._seen: dict[str, float] = {}
-        self._prune_at = 200_000  # doubles with the live entries, so pruning stays amortised O(1)
+        # hash(key) -> expiry, in insertion order: with one TTL per use that is expiry order, so
+        # expired entries (and, past `max_seen`, the oldest live ones) leave from the front.
+        self._seen: dict[int, float] = {}
+        self._max_seen = max_seen
         self._counts: dict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._batches: dict[str, dict[str, CountBatch]] = defaultdict(dict)
         self._lock = asyncio.Lock()
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
+        """Bounded memory: at most `max_seen` keys (about 100 bytes each). Past that the oldest
+        are forgotten early, so a repeat may count twice; Redis remembers every key its TTL."""
         now = time.monotonic()
-        if len(self._seen) > self._prune_at:  # bound memory: drop expired entries, then re-arm
-            self._seen = {k: v for k, v in self._seen.items() if v > now}
-            self._prune_at = max(200_000, 2 * len(self._seen))
-        expires = self._seen.get(key)
-        if expires is not None and expires > now:
+        seen = self._seen
+        while seen:  # expired entries leave from the front
+            oldest = next(iter(seen))
+            if seen[oldest] > now:
+                break
+            del seen[oldest]
+        digest = hash(key)  # 64 bits, salted per process: in-process only, collisions negligible
+        if digest in seen:
             return False
-        self._seen[key] = now + ttl_seconds
+        if len(seen) >= self._max_seen:
+            del seen[next(iter(seen))]
+        seen[digest] = now + ttl_seconds
         return True
 
     async def add_counts(self, bucket: str, counts: dict[str, int]) -> None:
@@ -227,5 +236,7 @@ class RedisState(_LimitsMixin):
         await self._redis.aclose()
 
 
-def make_shared_state(redis_url: str | None, prefix: str) -> SharedState:
-    return RedisState(redis_url, prefix) if redis_url else MemoryState()
+def make_shared_state(
+    redis_url: str | None, prefix: str, memory_max_seen: int = 500_000
+) -> SharedState:
+    return RedisState(redis_url, prefix) if redis_url else MemoryState(memory_max_seen)
