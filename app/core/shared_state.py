@@ -15,9 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
-from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits import RateLimitItem, WindowStats, parse
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.storage import MemoryStorage as SyncMemoryStorage
+from limits.strategies import (
+    SlidingWindowCounterRateLimiter as SyncSlidingWindowCounterRateLimiter,
+)
 from redis.asyncio import Redis
 
 
@@ -68,32 +72,29 @@ class SharedState(Protocol):
     async def close(self) -> None: ...
 
 
-class _LimitsMixin:
-    _limiter: SlidingWindowCounterRateLimiter
-    _items: dict[str, RateLimitItem]
-
-    def _init_limits(self, storage: Storage) -> None:
-        # O(1) per hit on both backends (a moving window keeps every hit's timestamp).
-        self._limiter = SlidingWindowCounterRateLimiter(storage)
-        self._items = {}
-
-    def _item(self, limit: str) -> RateLimitItem:
-        item = self._items.get(limit)
-        if item is None:
-            item = self._items[limit] = parse(limit)
-        return item
-
-    async def hit(self, limit: str, *identity: str) -> RateDecision:
-        item = self._item(limit)
-        if await self._limiter.hit(item, *identity):
-            return RateDecision(True, 0)
-        stats = await self._limiter.get_window_stats(item, *identity)
-        return RateDecision(False, max(1, math.ceil(stats.reset_time - time.time())))
+_items: dict[str, RateLimitItem] = {}
 
 
-class MemoryState(_LimitsMixin):
+def _item(limit: str) -> RateLimitItem:
+    """A parsed limit ("120/minute"), parsed once."""
+    item = _items.get(limit)
+    if item is None:
+        item = _items[limit] = parse(limit)
+    return item
+
+
+def _decision(allowed: bool, stats: WindowStats | None) -> RateDecision:
+    if allowed or stats is None:
+        return RateDecision(True, 0)
+    return RateDecision(False, max(1, math.ceil(stats.reset_time - time.time())))
+
+
+class MemoryState:
     def __init__(self, max_seen: int = 500_000) -> None:
-        self._init_limits(MemoryStorage())
+        # O(1) per hit on both backends (a moving window keeps every hit's timestamp). In process
+        # the sync limiter is used: the same algorithm without an await per hit (about half the
+        # cost of a view beacon was the async limiter's bookkeeping).
+        self._limiter = SyncSlidingWindowCounterRateLimiter(SyncMemoryStorage())
         # hash(key) -> expiry, in insertion order: with one TTL per use that is expiry order, so
         # expired entries (and, past `max_seen`, the oldest live ones) leave from the front.
         self._seen: dict[int, float] = {}
@@ -101,6 +102,12 @@ class MemoryState(_LimitsMixin):
         self._counts: dict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._batches: dict[str, dict[str, CountBatch]] = defaultdict(dict)
         self._lock = asyncio.Lock()
+
+    async def hit(self, limit: str, *identity: str) -> RateDecision:
+        item = _item(limit)
+        if self._limiter.hit(item, *identity):
+            return _decision(True, None)
+        return _decision(False, self._limiter.get_window_stats(item, *identity))
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
         """Bounded memory: at most `max_seen` keys (about 100 bytes each). Past that the oldest
@@ -165,18 +172,24 @@ return found
 """
 
 
-class RedisState(_LimitsMixin):
+class RedisState:
     def __init__(self, url: str, prefix: str) -> None:
         self._redis: Redis = Redis.from_url(url, decode_responses=True)
         self._prefix = prefix
         storage_url = url.replace("redis://", "async+redis://", 1)
-        self._init_limits(
+        self._limiter = SlidingWindowCounterRateLimiter(
             RedisStorage(storage_url, implementation="redispy", key_prefix=f"{prefix}:limits")
         )
         self._drain_script = self._redis.register_script(_DRAIN_SCRIPT)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
+
+    async def hit(self, limit: str, *identity: str) -> RateDecision:
+        item = _item(limit)
+        if await self._limiter.hit(item, *identity):
+            return _decision(True, None)
+        return _decision(False, await self._limiter.get_window_stats(item, *identity))
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
         return bool(await self._redis.set(self._key("once", key), "1", nx=True, ex=ttl_seconds))

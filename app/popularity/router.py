@@ -71,6 +71,12 @@ async def accept_beacon(
     await counter.count(slug, parse_beacon(body, max_bytes), address, user_agent)
 
 
+ACCEPTED_START = {
+    "type": "http.response.start",
+    "status": 202,
+    "headers": [(b"content-length", b"0")],
+}
+EMPTY_BODY = {"type": "http.response.body", "body": b""}
 BEACON_PATH = re.compile(r"^/api/v1/articles/([a-z0-9]+(?:-[a-z0-9]+)*)/views$")
 
 
@@ -90,10 +96,11 @@ def fast_beacon(counter: ViewCounter, max_bytes: int) -> FastRoute:
                 client[0] if client else "unknown",
                 headers.get(b"user-agent", b"").decode("latin-1"),
             )
-            response = Response(status_code=202)
         except ProblemError as exc:
-            response = problem_for(exc)
-        await response(scope, receive, send)
+            await problem_for(exc)(scope, receive, send)
+            return
+        await send(ACCEPTED_START)
+        await send(EMPTY_BODY)
 
     return FastRoute("POST", BEACON_PATH, handle, "/api/v1/articles/{slug}/views")
 
