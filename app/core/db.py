@@ -134,13 +134,12 @@ class InlineSessionmaker:
     """`database.reader()` on SQLite: an InlineSession over a pool of sync, read-only connections."""
 
     def __init__(self, url: str, info: dict[str, Any]) -> None:
-        self.engine = create_engine(
-            sync_url(url),
-            connect_args={"check_same_thread": False},
-            # A checkout must never wait: it would block the loop that the holders need to finish.
-            pool_size=16,
-            max_overflow=-1,
-        )
+        target = sync_url(url)
+        # A checkout must never wait: it would block the loop that the holders need to finish.
+        # (An in-memory database keeps SQLAlchemy's one-connection pool: there is one database.)
+        in_memory = target.database in (None, "", ":memory:")
+        pool: dict[str, Any] = {} if in_memory else {"pool_size": 16, "max_overflow": -1}
+        self.engine = create_engine(target, connect_args={"check_same_thread": False}, **pool)
         event.listen(self.engine, "connect", _sqlite_pragmas)
         event.listen(self.engine, "connect", _sqlite_inline_pragmas)
         self._sessions = sessionmaker(

@@ -8,6 +8,7 @@ first wall (issue 7). A miss runs the app and keeps a 200/301 answer under (path
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -74,7 +75,11 @@ class EdgeMiddleware:
         self.fast_routes = tuple(fast_routes)
         self.max_age = max_age
         self.stale_while_revalidate = stale_while_revalidate
-        self._outcomes = {o: metrics.cache.labels(o) for o in ("hit", "miss", "not_modified")}
+        self._outcomes = {
+            o: metrics.cache.labels(o) for o in ("hit", "miss", "not_modified", "coalesced")
+        }
+        # Renders under way, by cache key: concurrent misses of one answer wait for one render.
+        self._renders: dict[tuple[str, str, str], asyncio.Future[CachedAnswer | None]] = {}
         self._validators: dict[tuple[str, float | None], tuple[bytes, bytes]] = {}
 
     def _policy(self, path: str, query: str) -> CachePolicy | None:
@@ -169,13 +174,11 @@ class EdgeMiddleware:
             await _answer(send, 304, [*validators, *extra])
             return 304
         if entry is None:
-            self._outcomes["miss"].inc()
-            rendered = await self._render(
+            entry = await self._shared_render(
                 scope, receive, send, (path, query, validity), extra, etag
             )
-            if rendered is None:
+            if entry is None:
                 return int(scope.get("inkwell.status", 500))
-            entry = rendered
         else:
             self._outcomes["hit"].inc()
         if (
@@ -204,6 +207,38 @@ class EdgeMiddleware:
             ).encode()
             found = self._validators[key] = (control, last_modified(snapshot))
         return found
+
+    async def _shared_render(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[str, str, str],
+        extra: list[tuple[bytes, bytes]],
+        etag: str,
+    ) -> CachedAnswer | None:
+        """Render once for every concurrent miss of the same answer (a breaking story's page right
+        after a write would otherwise render once per waiting request). A follower whose leader
+        kept nothing (an error, a 404) renders for itself. With the cache off, nothing is shared."""
+        leader = self._renders.get(key) if self.cache.enabled else None
+        if leader is not None:
+            shared = await asyncio.shield(leader)
+            if shared is not None:
+                self._outcomes["coalesced"].inc()
+                scope[ROUTE_KEY] = shared.route
+                return shared
+        self._outcomes["miss"].inc()
+        if not self.cache.enabled or key in self._renders:
+            return await self._render(scope, receive, send, key, extra, etag)
+        future: asyncio.Future[CachedAnswer | None] = asyncio.get_running_loop().create_future()
+        self._renders[key] = future
+        rendered: CachedAnswer | None = None
+        try:
+            rendered = await self._render(scope, receive, send, key, extra, etag)
+        finally:
+            del self._renders[key]
+            future.set_result(rendered)
+        return rendered
 
     async def _render(
         self,

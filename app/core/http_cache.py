@@ -78,6 +78,10 @@ class ResponseCache:
         self._max_bytes = max_bytes
         self._bytes = 0
 
+    @property
+    def enabled(self) -> bool:
+        return self._max_entries > 0
+
     def get(self, path: str, query: str, validity: str) -> CachedAnswer | None:
         entry = self._entries.get((path, query))
         if entry is None or entry.key[2] != validity:

@@ -110,3 +110,37 @@ async def test_head_is_answered_like_get_without_a_body(site, client):
     head = await client.head("/api/v1/articles/head")
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == got.headers["etag"]
+
+
+async def test_concurrent_misses_of_one_answer_render_it_once(site, app, client):
+    import asyncio
+
+    site.article("Breaking", slug="breaking")
+    await app.state.tracker.refresh()
+    engine, count, statements = counting(app)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        answers = await asyncio.gather(
+            *(client.get("/api/v1/articles/breaking") for _ in range(10))
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1 and len({a.headers["etag"] for a in answers}) == 1
+    article_reads = [s for s in statements if "FROM article " in s and "article.body_html" in s]
+    assert len(article_reads) == 1, article_reads
+
+    def outcome(name: str) -> float:
+        return app.state.metrics.cache.labels(name)._value.get()
+
+    # The nine others joined the first render while it ran (or, arriving after it, found it kept).
+    assert outcome("miss") == 1
+    assert outcome("coalesced") + outcome("hit") == 9 and outcome("coalesced") >= 1
+
+
+async def test_a_miss_that_is_not_kept_is_rendered_by_each_waiting_request(site, app, client):
+    import asyncio
+
+    answers = await asyncio.gather(*(client.get("/api/v1/articles/missing") for _ in range(3)))
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert all(a.headers["content-type"] == "application/problem+json" for a in answers)
