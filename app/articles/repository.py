@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Row, func, select, tuple_
+from sqlalchemy import Row, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -28,6 +29,7 @@ from app.articles.schemas import (
 from app.articles.visibility import scheduled_after, visible_at
 from app.authors.models import Author
 from app.categories.models import Category
+from app.core.db import run_select
 from app.core.errors import Unprocessable
 from app.tags.models import Tag
 
@@ -65,18 +67,37 @@ def absolute_url(public_base: str, url: str | None) -> str | None:
     return public_base + url if url.startswith("/") else url
 
 
+# Public reads run prebuilt statements with bind parameters: building a statement costs more
+# than running it (SQLAlchemy memoises a built statement's cache key), so the hot reads build
+# theirs once per shape (issue 7). `NOW` is the visibility instant of every one of them.
+NOW = "now"
+
+
+def now_param() -> Any:
+    return bindparam(NOW, type_=Article.published_at.type)
+
+
+def ids_param(name: str = "ids") -> Any:
+    return bindparam(name, expanding=True)
+
+
+@lru_cache(maxsize=1)
+def _tags_statement() -> Select[Any]:
+    return (
+        select(ArticleTag.article_id, Tag.slug, Tag.name)
+        .join(Tag, Tag.id == ArticleTag.tag_id)  # type: ignore[arg-type]
+        .where(ArticleTag.article_id.in_(ids_param()))  # type: ignore[attr-defined]
+        .order_by(ArticleTag.article_id, Tag.name)
+    )
+
+
 async def tags_of(session: AsyncSession, article_ids: Sequence[int]) -> dict[int, list[TagRef]]:
     if not article_ids:
         return {}
-    rows = await session.execute(
-        select(ArticleTag.article_id, Tag.slug, Tag.name)
-        .join(Tag, Tag.id == ArticleTag.tag_id)  # type: ignore[arg-type]
-        .where(ArticleTag.article_id.in_(article_ids))  # type: ignore[attr-defined]
-        .order_by(ArticleTag.article_id, Tag.name)
-    )
+    rows = await run_select(session, _tags_statement(), {"ids": list(article_ids)})
     found: dict[int, list[TagRef]] = defaultdict(list)
-    for article_id, slug, name in rows.all():
-        found[article_id].append(TagRef(slug=slug, name=name))
+    for row in rows:
+        found[row.article_id].append(TagRef(slug=row.slug, name=row.name))
     return found
 
 
@@ -111,12 +132,20 @@ def summary_fields(row: Row[Any], tags: list[TagRef], public_base: str) -> dict[
 
 
 async def summaries(
-    session: AsyncSession, statement: Select[Any], public_base: str
+    session: AsyncSession,
+    statement: Select[Any],
+    public_base: str,
+    params: dict[str, Any] | None = None,
 ) -> tuple[list[ArticleSummary], list[Row[Any]]]:
     """Run a `summary_select()` statement; the summaries in order, and the raw rows."""
-    rows = list((await session.execute(statement)).all())
+    rows = list((await run_select(session, statement, params)).all())
     tags = await tags_of(session, [row.id for row in rows])
     return [summary_from(row, tags.get(row.id, []), public_base) for row in rows], rows
+
+
+@lru_cache(maxsize=1)
+def _by_ids_statement() -> Select[Any]:
+    return summary_select().where(Article.id.in_(ids_param()), visible_at(now_param()))  # type: ignore[union-attr]
 
 
 async def summaries_by_ids(
@@ -126,9 +155,7 @@ async def summaries_by_ids(
     if not ids:
         return []
     found, _ = await summaries(
-        session,
-        summary_select().where(Article.id.in_(ids), visible_at(now)),
-        public_base,  # type: ignore[union-attr]
+        session, _by_ids_statement(), public_base, {"ids": list(ids), NOW: now}
     )
     by_id = {summary.id: summary for summary in found}
     return [by_id[i] for i in ids if i in by_id]
@@ -196,38 +223,85 @@ class ArticleFilters:
         return found
 
     @property
-    def counted_by_maintained_counter(self) -> bool:
-        chosen = [self.category_id, self.author_id, self.tag_id]
-        others = [self.match, self.published_after, self.published_before]
-        return sum(v is not None for v in chosen) <= 1 and all(v is None for v in others)
+    def shape(self) -> tuple[bool, ...] | None:
+        """Which filters are set: the key of their prebuilt statements. None with a full-text
+        match, whose expression is built for its query."""
+        if self.match is not None:
+            return None
+        return tuple(getattr(self, name) is not None for name in BOUND_FILTERS)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name) for name in BOUND_FILTERS if getattr(self, name) is not None
+        }
+
+
+BOUND_FILTERS = ("category_id", "author_id", "tag_id", "published_after", "published_before")
+
+
+def bound_conditions(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
+    """`ArticleFilters.conditions()` with bind parameters (named as the fields) for the values."""
+    category, author, tag, after, before = shape
+    published_at = Article.published_at
+    found: list[ColumnElement[bool]] = []
+    if category:
+        found.append(Article.category_id == bindparam("category_id"))  # type: ignore[arg-type]
+    if author:
+        found.append(Article.author_id == bindparam("author_id"))  # type: ignore[arg-type]
+    if tag:
+        found.append(
+            Article.id.in_(  # type: ignore[union-attr]
+                select(ArticleTag.article_id).where(ArticleTag.tag_id == bindparam("tag_id"))
+            )
+        )
+    if after:
+        found.append(published_at >= bindparam("published_after", type_=published_at.type))  # type: ignore[operator,arg-type]
+    if before:
+        found.append(published_at < bindparam("published_before", type_=published_at.type))  # type: ignore[operator,arg-type]
+    return found
+
+
+@lru_cache(maxsize=16)
+def _id_by_slug_statement(model: Any) -> Select[Any]:
+    return select(model.id).where(model.slug == bindparam("slug"))
 
 
 async def id_by_slug(session: AsyncSession, model: Any, slug: str, field: str) -> int:
-    found = await session.scalar(select(model.id).where(model.slug == slug))
+    found = (await run_select(session, _id_by_slug_statement(model), {"slug": slug})).scalar()
     if found is None:
         raise Unprocessable.on(f"query.{field}", f"no {field} with slug {slug!r}")
     return int(found)
 
 
 async def count_visible(session: AsyncSession, filters: ArticleFilters, now: datetime) -> int:
-    """Exact total of visible articles. Single-scope lists read a maintained counter and subtract
-    the (few) scheduled ones still waiting; anything else counts over an index, once per version."""
-    conditions = filters.conditions()
-    if not filters.counted_by_maintained_counter:
-        return int(
-            await session.scalar(select(func.count()).where(visible_at(now), *conditions)) or 0
-        )
-    if filters.category_id is not None:
-        published = select(Category.article_count).where(Category.id == filters.category_id)
-    elif filters.author_id is not None:
-        published = select(Author.article_count).where(Author.id == filters.author_id)
-    elif filters.tag_id is not None:
-        published = select(Tag.article_count).where(Tag.id == filters.tag_id)
+    """Exact total of visible articles (see `_count_statement`)."""
+    shape = filters.shape
+    if shape is None:
+        statement = select(func.count()).where(visible_at(now), *filters.conditions())
+        return int(await session.scalar(statement) or 0)
+    params = {**filters.params(), NOW: now}
+    total = (await run_select(session, _count_statement(shape), params)).scalar()
+    return max(0, int(total or 0))
+
+
+@lru_cache(maxsize=64)
+def _count_statement(shape: tuple[bool, ...]) -> Select[Any]:
+    """Single-scope lists read a maintained counter and subtract the (few) scheduled articles
+    still waiting; anything else counts over an index."""
+    conditions = bound_conditions(shape)
+    category, author, tag, after, before = shape
+    if category + author + tag > 1 or after or before:
+        return select(func.count()).where(visible_at(now_param()), *conditions)
+    if category:
+        published = select(Category.article_count).where(Category.id == bindparam("category_id"))
+    elif author:
+        published = select(Author.article_count).where(Author.id == bindparam("author_id"))
+    elif tag:
+        published = select(Tag.article_count).where(Tag.id == bindparam("tag_id"))
     else:
         published = select(func.coalesce(func.sum(Category.article_count), 0))
-    waiting = select(func.count()).where(scheduled_after(now), *conditions)
-    total = await session.scalar(select(published.scalar_subquery() - waiting.scalar_subquery()))
-    return max(0, int(total or 0))
+    waiting = select(func.count()).where(scheduled_after(now_param()), *conditions)
+    return select(published.scalar_subquery() - waiting.scalar_subquery())
 
 
 async def list_page(
@@ -242,31 +316,61 @@ async def list_page(
     public_base: str,
 ) -> tuple[list[ArticleSummary], list[Any] | None]:
     """One page, and the keyset values after its last item when more follow."""
-    base = summary_select() if sort.join is None else sort.join(summary_select(sort.column))
-    statement = base.where(*filters.conditions())
+    shape = filters.shape
+    cursor = cursor_values is not None
+    params: dict[str, Any] = {NOW: now, "limit": per_page + 1}
     if cursor_values is not None:
-        statement = statement.where(sort.after(cursor_values[0], cursor_values[1]))
-        # The cursor's own time bounds visibility: an index range, not a filter on `now`.
-        statement = statement.where(Article.status == "published")
-        if not (sort.column is Article.published_at and sort.descending):
-            statement = statement.where(visible_at(now))
-    else:
-        statement = statement.where(visible_at(now))
-    statement = statement.order_by(*sort.order_by()).limit(per_page + 1)
-    if cursor_values is None and offset:
-        statement = statement.offset(offset)
-    items, rows = await summaries(session, statement, public_base)
+        params |= {"cursor_value": cursor_values[0], "cursor_id": cursor_values[1]}
+    elif offset:
+        params["offset"] = offset
+    if shape is not None and sort.join is None:
+        statement = _page_statement(sort, shape, cursor, bool(offset) and not cursor)
+        params |= filters.params()
+    else:  # a full-text match or a sort from another table: built for this query
+        statement = page_statement(sort, filters.conditions(), cursor, bool(offset) and not cursor)
+    items, rows = await summaries(session, statement, public_base, params)
     if len(items) <= per_page:
         return items, None
     last = rows[per_page - 1]
     return items[:per_page], [sort.value_of(last), last.id]
 
 
-async def find_visible_by_slug(session: AsyncSession, slug: str, now: datetime) -> Row[Any] | None:
-    statement = summary_select(
+def page_statement(
+    sort: SortSpec, conditions: Sequence[ColumnElement[bool]], cursor: bool, offset: bool
+) -> Select[Any]:
+    """A list page: bind parameters `now`, `limit`, and `cursor_value`/`cursor_id` or `offset`."""
+    base = summary_select() if sort.join is None else sort.join(summary_select(sort.column))
+    statement = base.where(*conditions)
+    if cursor:
+        value = bindparam("cursor_value", type_=sort.column.type)
+        statement = statement.where(sort.after(value, bindparam("cursor_id")))
+        # The cursor's own time bounds visibility: an index range, not a filter on `now`.
+        statement = statement.where(Article.status == "published")
+        if not (sort.column is Article.published_at and sort.descending):
+            statement = statement.where(visible_at(now_param()))
+    else:
+        statement = statement.where(visible_at(now_param()))
+    statement = statement.order_by(*sort.order_by()).limit(bindparam("limit"))
+    return statement.offset(bindparam("offset")) if offset else statement
+
+
+@lru_cache(maxsize=256)
+def _page_statement(
+    sort: SortSpec, shape: tuple[bool, ...], cursor: bool, offset: bool
+) -> Select[Any]:
+    return page_statement(sort, bound_conditions(shape), cursor, offset)
+
+
+@lru_cache(maxsize=1)
+def _visible_by_slug_statement() -> Select[Any]:
+    return summary_select(
         Article.body_html, Article.toc, Article.comments_open, Article.category_id
-    ).where(Article.slug == slug, visible_at(now))
-    return (await session.execute(statement)).first()
+    ).where(Article.slug == bindparam("slug"), visible_at(now_param()))
+
+
+async def find_visible_by_slug(session: AsyncSession, slug: str, now: datetime) -> Row[Any] | None:
+    params = {"slug": slug, NOW: now}
+    return (await run_select(session, _visible_by_slug_statement(), params)).first()
 
 
 async def current_slug_for_old(session: AsyncSession, old_slug: str, now: datetime) -> str | None:

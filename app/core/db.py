@@ -6,12 +6,12 @@ aiosqlite/sqlite3 for SQLite, psycopg 3 (async and sync) for PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine, Result, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Inline reads run on the event loop's thread: in WAL mode a reader never waits for a writer, so
@@ -121,6 +122,17 @@ class InlineSession(AsyncSession):
 
     async def close(self) -> None:
         self.sync_session.close()
+
+
+async def run_select(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """Run a column select through SQLAlchemy Core, without the ORM layer: for a prebuilt
+    statement (bind parameters, built once) that is about a third of its cost on SQLite."""
+    if isinstance(session, InlineSession):
+        return session.sync_session.connection().execute(statement, params)
+    connection = await session.connection()
+    return await connection.execute(statement, params)
 
 
 def _sqlite_inline_pragmas(dbapi_connection: Any, _record: Any) -> None:
