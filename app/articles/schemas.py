@@ -8,32 +8,33 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from app.core.pagination import Page
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 
 
-class CategoryRef(BaseModel):
+class CategoryRef(OutputModel):
     slug: str = Field(examples=["business"])
     name: str = Field(examples=["Business"])
 
 
-class AuthorRef(BaseModel):
+class AuthorRef(OutputModel):
     slug: str = Field(examples=["ada-okafor"])
     name: str = Field(examples=["Ada Okafor"])
 
 
-class TagRef(BaseModel):
+class TagRef(OutputModel):
     slug: str = Field(examples=["markets"])
     name: str = Field(examples=["Markets"])
 
 
-class HeroImage(BaseModel):
+class HeroImage(OutputModel):
     url: str = Field(examples=["http://127.0.0.1:8000/media/demo/42.svg"])
     alt: str | None = Field(default=None, examples=["Traders on a busy floor"])
     caption: str | None = Field(default=None, examples=["The exchange at opening time."])
     credit: str | None = Field(default=None, examples=["Photo: inkwell demo studio"])
 
 
-class ArticleSummary(BaseModel):
+class ArticleSummary(OutputModel):
     id: int = Field(examples=[42])
     slug: str = Field(examples=["markets-rally-as-rates-hold"])
     title: str = Field(examples=["Markets rally as rates hold"])
@@ -51,13 +52,13 @@ class ArticleSummary(BaseModel):
 SUMMARY_FIELDS = tuple(ArticleSummary.model_fields)
 
 
-class TocItem(BaseModel):
+class TocItem(OutputModel):
     id: str = Field(examples=["what-happened"])
     text: str = Field(examples=["What happened"])
     level: int = Field(examples=[2])
 
 
-class Breadcrumb(BaseModel):
+class Breadcrumb(OutputModel):
     type: Literal["site", "category", "article"]
     name: str
     slug: str | None = None
@@ -85,7 +86,8 @@ def _fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseMod
         trimmed = copy(info)
         trimmed.default_factory = _absent  # not required, and no `default` in the schema
         fields[field_name] = (info.annotation, trimmed)
-    return create_model(name, __doc__=doc, **fields)
+    # A plain BaseModel, not an OutputModel: these fields may be absent, so none is `required`.
+    return create_model(name, __base__=BaseModel, __doc__=doc, **fields)
 
 
 ArticleSummaryFields = _fields_trimmed(
@@ -99,7 +101,7 @@ class ArticleFieldsList(Page[ArticleSummaryFields]):  # type: ignore[valid-type]
     """A page of article summaries trimmed by `?fields=` (each item has only those fields)."""
 
 
-class RelatedList(BaseModel):
+class RelatedList(OutputModel):
     data: list[ArticleSummary]
 
 

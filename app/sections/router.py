@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 from sqlalchemy import select, union_all
 from starlette.responses import Response
 
@@ -18,18 +17,19 @@ from app.categories.schemas import CategoryPublic
 from app.core.db import SessionDep
 from app.core.errors import responses
 from app.core.json import model_response
+from app.core.schemas import OutputModel
 from app.core.surrogate import surrogate_header
 from app.core.types import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["articles"])
 
 
-class Section(BaseModel):
+class Section(OutputModel):
     category: CategoryPublic
     articles: list[ArticleSummary]
 
 
-class SectionList(BaseModel):
+class SectionList(OutputModel):
     data: list[Section]
 
 
