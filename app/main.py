@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
@@ -28,6 +29,7 @@ from app.core.lifecycle import BackgroundTasks
 from app.core.observability import Metrics, configure_logging
 from app.core.outbox import OutboxWorker, backlog
 from app.core.query_params import reject_nul_characters, reject_unknown_query_params
+from app.core.representations import add_schemas
 from app.core.shared_state import make_shared_state
 from app.feeds import router as feeds_router
 from app.keys import router as keys_router
@@ -87,6 +89,13 @@ class Inkwell(FastAPI):
 
     async def framework(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document, plus the schemas of answers declared by media type."""
+        if self.openapi_schema is None:
+            add_schemas(super().openapi())
+        assert self.openapi_schema is not None
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

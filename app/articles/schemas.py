@@ -11,6 +11,9 @@ from app.core.pagination import Page
 from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 
+FIELDS_MEDIA_TYPE = "application/vnd.inkwell.fields+json"
+"""The media type of a public list trimmed by `?fields=` (`ArticleFieldsList`)."""
+
 
 class CategoryRef(OutputModel):
     slug: str = Field(examples=["business"])
@@ -79,7 +82,7 @@ def _absent() -> None:
     return None
 
 
-def _fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseModel]:
+def fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseModel]:
     """`model` with every field optional (absent, never null): an item trimmed by `?fields=`."""
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
@@ -90,7 +93,7 @@ def _fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseMod
     return create_model(name, __base__=BaseModel, __doc__=doc, **fields)
 
 
-ArticleSummaryFields = _fields_trimmed(
+ArticleSummaryFields = fields_trimmed(
     "ArticleSummaryFields",
     ArticleSummary,
     "An article summary trimmed by `?fields=`: only the fields asked for are present.",
@@ -98,7 +101,8 @@ ArticleSummaryFields = _fields_trimmed(
 
 
 class ArticleFieldsList(Page[ArticleSummaryFields]):  # type: ignore[valid-type]
-    """A page of article summaries trimmed by `?fields=` (each item has only those fields)."""
+    """A page of article summaries trimmed by `?fields=` (each item has only those fields),
+    answered as `application/vnd.inkwell.fields+json`."""
 
 
 class RelatedList(OutputModel):
