@@ -68,6 +68,11 @@ Conventions: lists answer `{data, meta, links}` with page or keyset (`cursor`) p
 RFC 9457 problem details; public GETs carry `ETag`, `Last-Modified`, `Cache-Control` and
 `Surrogate-Key`, and answer `304` to a matching `If-None-Match`. Editorial calls take
 `Authorization: Bearer <key>`.
+
+Each representation has its own media type, named by the answer's `Content-Type`:
+`application/json` answers are the public shapes; an article list trimmed by `?fields=` is
+`application/vnd.inkwell.fields+json`, and articles as a desk key sees them are
+`application/vnd.inkwell.desk+json` (`application/vnd.inkwell.desk.fields+json` trimmed).
 """
 
 
