@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
@@ -28,6 +29,7 @@ from app.core.lifecycle import BackgroundTasks
 from app.core.observability import Metrics, configure_logging
 from app.core.outbox import OutboxWorker, backlog
 from app.core.query_params import reject_nul_characters, reject_unknown_query_params
+from app.core.representations import add_schemas
 from app.core.shared_state import make_shared_state
 from app.feeds import router as feeds_router
 from app.keys import router as keys_router
@@ -66,6 +68,11 @@ Conventions: lists answer `{data, meta, links}` with page or keyset (`cursor`) p
 RFC 9457 problem details; public GETs carry `ETag`, `Last-Modified`, `Cache-Control` and
 `Surrogate-Key`, and answer `304` to a matching `If-None-Match`. Editorial calls take
 `Authorization: Bearer <key>`.
+
+Each representation has its own media type, named by the answer's `Content-Type`:
+`application/json` answers are the public shapes; an article list trimmed by `?fields=` is
+`application/vnd.inkwell.fields+json`, and articles as a desk key sees them are
+`application/vnd.inkwell.desk+json` (`application/vnd.inkwell.desk.fields+json` trimmed).
 """
 
 
@@ -87,6 +94,13 @@ class Inkwell(FastAPI):
 
     async def framework(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document, plus the schemas of answers declared by media type."""
+        if self.openapi_schema is None:
+            add_schemas(super().openapi())
+        assert self.openapi_schema is not None
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

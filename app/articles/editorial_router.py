@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 from starlette.responses import Response
 
 from app.articles import editorial_repository, service
 from app.articles.editorial_schemas import (
+    DESK_FIELDS_MEDIA_TYPE,
+    DESK_MEDIA_TYPE,
     DESK_SUMMARY_FIELDS,
     ArticleCreate,
     ArticleDeskList,
@@ -41,6 +44,13 @@ Deleter = Annotated[Principal, Depends(require(Permission.DELETE_ARTICLES))]
 NO_STORE = {"Cache-Control": "private, no-store"}
 
 
+class DeskJSONResponse(JSONResponse):
+    """Documents a route's answer as the desk's article representation (the routes answer
+    through `model_response(..., media_type=DESK_MEDIA_TYPE)`)."""
+
+    media_type = DESK_MEDIA_TYPE
+
+
 def install(app: FastAPI) -> None:
     install_purge(app)
 
@@ -63,12 +73,13 @@ async def editorial_answer(
     }
     if status == 201:
         headers["Location"] = f"{settings.public_base}/api/v1/articles/{found.id}"
-    return model_response(found, status=status, headers=headers)
+    return model_response(found, status=status, headers=headers, media_type=DESK_MEDIA_TYPE)
 
 
 @router.post(
     "/articles",
     response_model=ArticleEditorial,
+    response_class=DeskJSONResponse,
     status_code=201,
     responses=responses(401, 403, 409, 413, 422),
     summary="Create an article",
@@ -76,7 +87,8 @@ async def editorial_answer(
 async def create_article(
     request: Request, session: WriteSessionDep, principal: Writer, body: ArticleCreate
 ) -> Response:
-    """A new article (draft by default); editors may publish or schedule it at once."""
+    """A new article (draft by default); editors may publish or schedule it at once.
+    Answered as the desk sees it (`application/vnd.inkwell.desk+json`)."""
     result = await service.create_article(
         session, principal, body, request.app.state.settings.public_base
     )
@@ -86,6 +98,7 @@ async def create_article(
 @router.patch(
     "/articles/{article_id}",
     response_model=ArticleEditorial,
+    response_class=DeskJSONResponse,
     responses=responses(401, 403, 404, 409, 412, 413, 422),
     summary="Update an article",
 )
@@ -97,7 +110,8 @@ async def update_article(
     body: ArticleUpdate,
     if_match: IfMatch = None,
 ) -> Response:
-    """Change only the fields sent; `If-Match` with the article's ETag guards against lost updates."""
+    """Change only the fields sent; `If-Match` with the article's ETag guards against lost updates.
+    Answered as the desk sees it (`application/vnd.inkwell.desk+json`)."""
     result = await service.update_article(
         session, principal, article_id, body, if_match, request.app.state.settings.public_base
     )
@@ -188,6 +202,7 @@ async def desk_list(
         ArticleDeskList(data=items, meta=meta, links=links),
         headers={"Link": link_header, **NO_STORE},
         include={"data": {"__all__": include}, "meta": True, "links": True} if include else None,
+        media_type=DESK_FIELDS_MEDIA_TYPE if include else DESK_MEDIA_TYPE,
     )
 
 
@@ -205,4 +220,4 @@ async def desk_article(
     if found is None:
         return None
     headers = {"ETag": service.etag_of(found.id, found.revision), **NO_STORE}
-    return model_response(found, headers=headers)
+    return model_response(found, headers=headers, media_type=DESK_MEDIA_TYPE)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from app.articles.schemas import ArticleDetail, ArticleSummary
+from app.articles.schemas import ArticleDetail, ArticleSummary, fields_trimmed
 from app.core.pagination import Page
 from app.core.types import Timestamp
 from app.taxonomy.schemas import NoNullUpdate, TaxonomySlug
@@ -14,6 +14,12 @@ from app.taxonomy.schemas import NoNullUpdate, TaxonomySlug
 DeskStatus = Literal["draft", "scheduled", "published", "archived"]
 BodyFormat = Literal["markdown", "html"]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+DESK_MEDIA_TYPE = "application/vnd.inkwell.desk+json"
+"""The media type of the desk's article representations (`ArticleDeskList`, `ArticleEditorial`):
+what a key that may read unpublished articles gets, from the public GETs and from the writes."""
+DESK_FIELDS_MEDIA_TYPE = "application/vnd.inkwell.desk.fields+json"
+"""The desk's list trimmed by `?fields=` (`ArticleDeskFieldsList`)."""
 
 Slug = Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=SLUG_PATTERN)]
 Title = Annotated[StrictStr, Field(min_length=1, max_length=300)]
@@ -88,6 +94,17 @@ DESK_SUMMARY_FIELDS = tuple(ArticleDeskSummary.model_fields)
 
 class ArticleDeskList(Page[ArticleDeskSummary]):
     """A page of articles as a key sees them (any status it may see)."""
+
+
+ArticleDeskSummaryFields = fields_trimmed(
+    "ArticleDeskSummaryFields",
+    ArticleDeskSummary,
+    "A desk summary trimmed by `?fields=`: only the fields asked for are present.",
+)
+
+
+class ArticleDeskFieldsList(Page[ArticleDeskSummaryFields]):  # type: ignore[valid-type]
+    """A page of articles as a key sees them, trimmed by `?fields=`."""
 
 
 class ArticleEditorial(ArticleDetail):

@@ -8,8 +8,16 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.articles import editorial_router, repository
-from app.articles.editorial_schemas import ArticleDeskList, ArticleEditorial, DeskStatus
+from app.articles.editorial_schemas import (
+    DESK_FIELDS_MEDIA_TYPE,
+    DESK_MEDIA_TYPE,
+    ArticleDeskFieldsList,
+    ArticleDeskList,
+    ArticleEditorial,
+    DeskStatus,
+)
 from app.articles.schemas import (
+    FIELDS_MEDIA_TYPE,
     SUMMARY_FIELDS,
     ArticleDetail,
     ArticleFieldsList,
@@ -21,7 +29,7 @@ from app.authors.models import Author
 from app.categories.models import Category
 from app.core.db import SessionDep
 from app.core.errors import NotFound, responses
-from app.core.json import model_response
+from app.core.json import JSON_MEDIA_TYPE, model_response
 from app.core.pagination import (
     PageParams,
     build_page_meta,
@@ -30,6 +38,7 @@ from app.core.pagination import (
     page_params,
 )
 from app.core.query_params import FieldsParam, parse_fields
+from app.core.representations import content
 from app.core.surrogate import article_key, author_key, category_key, surrogate_header, tag_key
 from app.core.types import Timestamp, utcnow
 from app.keys.dependencies import OPTIONAL_KEY, OptionalPrincipal
@@ -86,9 +95,24 @@ def filter_keys(request: Request) -> list[str]:
 
 @router.get(
     "/articles",
-    # Without `fields` every item is a whole ArticleSummary; with it, only the fields asked for.
-    response_model=ArticleList | ArticleFieldsList | ArticleDeskList,
-    responses=responses(401, 403, 404, 422),
+    response_model=ArticleList,
+    responses={
+        200: {
+            "description": "The representation is chosen by the key and `fields`, and named by "
+            "the media type: `application/json` the public list; "
+            f"`{FIELDS_MEDIA_TYPE}` with `?fields=` (items trimmed to those fields); "
+            f"`{DESK_MEDIA_TYPE}` to a key that may read unpublished articles; "
+            f"`{DESK_FIELDS_MEDIA_TYPE}` to such a key with `?fields=`.",
+            "content": content(
+                {
+                    FIELDS_MEDIA_TYPE: ArticleFieldsList,
+                    DESK_MEDIA_TYPE: ArticleDeskList,
+                    DESK_FIELDS_MEDIA_TYPE: ArticleDeskFieldsList,
+                }
+            ),
+        }
+    }
+    | responses(401, 403, 404, 422),
     summary="List published articles",
     openapi_extra=OPTIONAL_KEY,
 )
@@ -105,7 +129,9 @@ async def list_articles(
     ] = None,
 ) -> Response:
     """Published articles, newest first, with filters, sorting, page or cursor paging.
-    With an API key: every article the key may see (`ArticleDeskList`), `?status=` to choose."""
+    With `?fields=`: only those fields of each item (`application/vnd.inkwell.fields+json`).
+    With an API key that may read unpublished articles: every article the key may see, `?status=`
+    to choose (`application/vnd.inkwell.desk+json`, never cached)."""
     editorial_router.check_status_param(principal, status)
     if principal is not None and editorial_router.may_read_unpublished(principal):
         return await editorial_router.desk_list(
@@ -139,6 +165,7 @@ async def list_articles(
         page,
         headers={"Link": link_header, **surrogate_header(*filter_keys(request))},
         include={"data": {"__all__": include}, "meta": True, "links": True} if include else None,
+        media_type=FIELDS_MEDIA_TYPE if include else JSON_MEDIA_TYPE,
     )
 
 
@@ -158,8 +185,15 @@ async def visible_article(request: Request, session: SessionDep, slug: SlugPath)
 
 @router.get(
     "/articles/{slug}",
-    response_model=ArticleDetail | ArticleEditorial,
-    responses={301: {"description": "The article was renamed: `Location` has its new URL."}}
+    response_model=ArticleDetail,
+    responses={
+        200: {
+            "description": "`application/json` the public article; "
+            f"`{DESK_MEDIA_TYPE}` to a key that may read unpublished articles.",
+            "content": content({DESK_MEDIA_TYPE: ArticleEditorial}),
+        },
+        301: {"description": "The article was renamed: `Location` has its new URL."},
+    }
     | responses(401, 404, 422),
     summary="Get one article",
     openapi_extra=OPTIONAL_KEY,
@@ -168,7 +202,8 @@ async def get_article(
     request: Request, session: SessionDep, slug: SlugPath, principal: OptionalPrincipal
 ) -> Response:
     """One article, whole: body, table of contents and breadcrumbs.
-    With an API key: any article the key may see, by slug or id, as `ArticleEditorial`."""
+    With an API key that may read unpublished articles: any article the key may see, by slug or
+    id, as the desk sees it (`application/vnd.inkwell.desk+json`, never cached)."""
     if principal is not None and editorial_router.may_read_unpublished(principal):
         desk = await editorial_router.desk_article(request, session, principal, slug)
         if desk is not None:

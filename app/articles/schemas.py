@@ -8,32 +8,36 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from app.core.pagination import Page
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 
+FIELDS_MEDIA_TYPE = "application/vnd.inkwell.fields+json"
+"""The media type of a public list trimmed by `?fields=` (`ArticleFieldsList`)."""
 
-class CategoryRef(BaseModel):
+
+class CategoryRef(OutputModel):
     slug: str = Field(examples=["business"])
     name: str = Field(examples=["Business"])
 
 
-class AuthorRef(BaseModel):
+class AuthorRef(OutputModel):
     slug: str = Field(examples=["ada-okafor"])
     name: str = Field(examples=["Ada Okafor"])
 
 
-class TagRef(BaseModel):
+class TagRef(OutputModel):
     slug: str = Field(examples=["markets"])
     name: str = Field(examples=["Markets"])
 
 
-class HeroImage(BaseModel):
+class HeroImage(OutputModel):
     url: str = Field(examples=["http://127.0.0.1:8000/media/demo/42.svg"])
     alt: str | None = Field(default=None, examples=["Traders on a busy floor"])
     caption: str | None = Field(default=None, examples=["The exchange at opening time."])
     credit: str | None = Field(default=None, examples=["Photo: inkwell demo studio"])
 
 
-class ArticleSummary(BaseModel):
+class ArticleSummary(OutputModel):
     id: int = Field(examples=[42])
     slug: str = Field(examples=["markets-rally-as-rates-hold"])
     title: str = Field(examples=["Markets rally as rates hold"])
@@ -51,13 +55,13 @@ class ArticleSummary(BaseModel):
 SUMMARY_FIELDS = tuple(ArticleSummary.model_fields)
 
 
-class TocItem(BaseModel):
+class TocItem(OutputModel):
     id: str = Field(examples=["what-happened"])
     text: str = Field(examples=["What happened"])
     level: int = Field(examples=[2])
 
 
-class Breadcrumb(BaseModel):
+class Breadcrumb(OutputModel):
     type: Literal["site", "category", "article"]
     name: str
     slug: str | None = None
@@ -78,17 +82,18 @@ def _absent() -> None:
     return None
 
 
-def _fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseModel]:
+def fields_trimmed(name: str, model: type[BaseModel], doc: str) -> type[BaseModel]:
     """`model` with every field optional (absent, never null): an item trimmed by `?fields=`."""
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
         trimmed = copy(info)
         trimmed.default_factory = _absent  # not required, and no `default` in the schema
         fields[field_name] = (info.annotation, trimmed)
-    return create_model(name, __doc__=doc, **fields)
+    # A plain BaseModel, not an OutputModel: these fields may be absent, so none is `required`.
+    return create_model(name, __base__=BaseModel, __doc__=doc, **fields)
 
 
-ArticleSummaryFields = _fields_trimmed(
+ArticleSummaryFields = fields_trimmed(
     "ArticleSummaryFields",
     ArticleSummary,
     "An article summary trimmed by `?fields=`: only the fields asked for are present.",
@@ -96,10 +101,11 @@ ArticleSummaryFields = _fields_trimmed(
 
 
 class ArticleFieldsList(Page[ArticleSummaryFields]):  # type: ignore[valid-type]
-    """A page of article summaries trimmed by `?fields=` (each item has only those fields)."""
+    """A page of article summaries trimmed by `?fields=` (each item has only those fields),
+    answered as `application/vnd.inkwell.fields+json`."""
 
 
-class RelatedList(BaseModel):
+class RelatedList(OutputModel):
     data: list[ArticleSummary]
 
 

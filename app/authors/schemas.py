@@ -4,10 +4,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from app.core.schemas import OutputModel
 from app.taxonomy.schemas import NoNullUpdate, TaxonomySlug
 
 
-class AuthorPublic(BaseModel):
+class AuthorPublic(OutputModel):
     id: int
     slug: str = Field(examples=["ada-okafor"])
     name: str = Field(examples=["Ada Okafor"])

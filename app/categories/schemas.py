@@ -4,11 +4,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 from app.taxonomy.schemas import NoNullUpdate, TaxonomySlug
 
 
-class CategoryPublic(BaseModel):
+class CategoryPublic(OutputModel):
     id: int = Field(examples=[2])
     slug: str = Field(examples=["business"])
     name: str = Field(examples=["Business"])
@@ -18,7 +19,7 @@ class CategoryPublic(BaseModel):
     updated_at: Timestamp
 
 
-class CategoryList(BaseModel):
+class CategoryList(OutputModel):
     data: list[CategoryPublic]
 
 

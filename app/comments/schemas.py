@@ -18,6 +18,7 @@ from pydantic import (
 
 from app.comments.text import clean_body, clean_line
 from app.core.pagination import Links, PageMeta
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 
 CommentStatus = Literal["pending", "approved", "spam", "trash"]
@@ -69,7 +70,7 @@ class CommentCreate(BaseModel):
     )
 
 
-class CommentBase(BaseModel):
+class CommentBase(OutputModel):
     id: int = Field(examples=[101])
     parent_id: int | None = Field(examples=[None])
     author_name: str = Field(examples=["Maya Reader"])
@@ -110,13 +111,13 @@ class CommentListMeta(PageMeta):
     )
 
 
-class CommentList(BaseModel):
+class CommentList(OutputModel):
     data: list[CommentPublic]
     meta: CommentListMeta
     links: Links
 
 
-class ArticleRef(BaseModel):
+class ArticleRef(OutputModel):
     id: int
     slug: str
     title: str
@@ -134,7 +135,7 @@ class ModerationComment(CommentBase):
     updated_at: Timestamp
 
 
-class ModerationList(BaseModel):
+class ModerationList(OutputModel):
     data: list[ModerationComment]
     meta: PageMeta
     links: Links
@@ -153,7 +154,7 @@ class BulkStatusUpdate(BaseModel):
     status: CommentStatus
 
 
-class BulkStatusResult(BaseModel):
+class BulkStatusResult(OutputModel):
     status: CommentStatus
     updated: list[int] = Field(
         description="Ids that now have `status` (including those that had it)."

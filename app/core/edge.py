@@ -35,6 +35,9 @@ from app.core.http_cache import (
 from app.core.observability import REQUEST_ID, ROUTE_KEY, Metrics, route_label
 
 PRIVATE = (b"cache-control", b"private, no-store")
+# What the edge answers as public was chosen by the request having no key: with one, the answer is
+# private and may be another representation (the desk's). Caches must not mix the two.
+VARY_BY_KEY = (b"vary", b"Authorization")
 FastHandler = Callable[[Scope, Receive, Send, re.Match[str]], Awaitable[None]]
 
 
@@ -166,6 +169,7 @@ class EdgeMiddleware:
             (b"etag", etag_bytes),
             (b"cache-control", control),
             (b"last-modified", modified),
+            VARY_BY_KEY,
         ]
         if if_none_match is not None and (
             if_none_match == etag_bytes or etag_matches(if_none_match, etag)

@@ -14,12 +14,13 @@ from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
 from app.core.errors import NotFound, Unprocessable
+from app.core.schemas import OutputModel
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
 
 
-class PageMeta(BaseModel):
+class PageMeta(OutputModel):
     page: int | None = Field(default=None, examples=[1])
     per_page: int = Field(examples=[20])
     total: int | None = Field(default=None, examples=[421])
@@ -27,13 +28,13 @@ class PageMeta(BaseModel):
     next_cursor: str | None = Field(default=None, examples=["WyItcHVibGlzaGVkX2F0Il0"])
 
 
-class Links(BaseModel):
+class Links(OutputModel):
     self: str
     next: str | None = None
     prev: str | None = None
 
 
-class Page(BaseModel, Generic[T]):
+class Page(OutputModel, Generic[T]):
     data: list[T]
     meta: PageMeta
     links: Links

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from app.core.pagination import Page
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 from app.keys.permissions import Role
 
@@ -24,7 +25,7 @@ class KeyCreate(BaseModel):
     )
 
 
-class KeyPublic(BaseModel):
+class KeyPublic(OutputModel):
     id: int = Field(examples=[7])
     name: str
     role: Role

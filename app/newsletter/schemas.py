@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from app.core.pagination import Page
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 
 SubscriberStatus = Literal["pending", "active", "unsubscribed"]
@@ -60,7 +61,7 @@ class SubscriptionCreate(BaseModel):
         return value.strip() or None if value is not None else None
 
 
-class SubscriptionAccepted(BaseModel):
+class SubscriptionAccepted(OutputModel):
     """The one answer to every signup: it never says whether the address was known."""
 
     detail: str = Field(
@@ -74,11 +75,11 @@ class TokenBody(BaseModel):
     token: TokenText
 
 
-class SubscriptionState(BaseModel):
+class SubscriptionState(OutputModel):
     status: SubscriberStatus = Field(examples=["active"])
 
 
-class ConsentEventPublic(BaseModel):
+class ConsentEventPublic(OutputModel):
     id: int
     action: ConsentAction = Field(examples=["signup"])
     wording_version: str = Field(examples=["2026-01"])
@@ -89,7 +90,7 @@ class ConsentEventPublic(BaseModel):
     created_at: Timestamp
 
 
-class SubscriberPublic(BaseModel):
+class SubscriberPublic(OutputModel):
     id: int = Field(examples=[17])
     email: str = Field(examples=["reader@example.org"])
     name: str | None = Field(examples=["Ada"])

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.responses import Response
 
 from app.core.errors import problem_response, responses
 from app.core.json import model_response
 from app.core.migrations import current_revision, head_revision
+from app.core.schemas import OutputModel
 
 router = APIRouter(tags=["operations"])
 
 
-class Health(BaseModel):
+class Health(OutputModel):
     status: str
 
 
-class Readiness(BaseModel):
+class Readiness(OutputModel):
     status: str
     database: str
     migration: str | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.articles.schemas import ArticleSummary
+from app.core.schemas import OutputModel
 from app.popularity.ranking import RankBy, Window
 
 VISITOR_MAX_LENGTH = 128
@@ -23,19 +24,19 @@ class ViewBeacon(BaseModel):
     )
 
 
-class PopularItem(BaseModel):
+class PopularItem(OutputModel):
     rank: int
     article: ArticleSummary
     count: int = Field(description="Views (or approved comments) in the window: what ranked it.")
 
 
-class PopularMeta(BaseModel):
+class PopularMeta(OutputModel):
     window: Window
     by: RankBy
     category: str | None
     limit: int
 
 
-class PopularList(BaseModel):
+class PopularList(OutputModel):
     data: list[PopularItem]
     meta: PopularMeta

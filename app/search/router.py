@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 from starlette.responses import Response
 
@@ -19,6 +19,7 @@ from app.core.db import SessionDep
 from app.core.errors import Unprocessable, responses
 from app.core.json import model_response
 from app.core.pagination import Links, PageMeta, build_page_meta
+from app.core.schemas import OutputModel
 from app.core.surrogate import surrogate_header
 from app.core.types import utcnow
 from app.search import engine
@@ -30,7 +31,7 @@ class SearchHit(ArticleSummary):
     snippet: str = Field(description="Matching text, HTML-escaped, matches wrapped in <mark>.")
 
 
-class Facet(BaseModel):
+class Facet(OutputModel):
     slug: str
     name: str
     count: int
@@ -40,7 +41,7 @@ class SearchMeta(PageMeta):
     facets: list[Facet] = Field(description="Hits per category.")
 
 
-class SearchResults(BaseModel):
+class SearchResults(OutputModel):
     data: list[SearchHit]
     meta: SearchMeta
     links: Links

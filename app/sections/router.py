@@ -6,7 +6,6 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 from sqlalchemy import CompoundSelect, bindparam, select, union_all
 from starlette.responses import Response
 
@@ -19,18 +18,19 @@ from app.categories.schemas import CategoryPublic
 from app.core.db import SessionDep, run_select
 from app.core.errors import responses
 from app.core.json import model_response
+from app.core.schemas import OutputModel
 from app.core.surrogate import surrogate_header
 from app.core.types import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["articles"])
 
 
-class Section(BaseModel):
+class Section(OutputModel):
     category: CategoryPublic
     articles: list[ArticleSummary]
 
 
-class SectionList(BaseModel):
+class SectionList(OutputModel):
     data: list[Section]
 
 

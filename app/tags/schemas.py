@@ -5,10 +5,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from app.core.pagination import Page
+from app.core.schemas import OutputModel
 from app.taxonomy.schemas import NoNullUpdate, TaxonomySlug
 
 
-class TagPublic(BaseModel):
+class TagPublic(OutputModel):
     id: int
     slug: str = Field(examples=["markets"])
     name: str = Field(examples=["Markets"])

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.pagination import Page
+from app.core.schemas import OutputModel
 from app.core.types import Timestamp
 from app.webhooks.events import EventName
 from app.webhooks.targets import MAX_URL_LENGTH, UnsafeTarget, check_shape
@@ -41,7 +42,7 @@ class WebhookCreate(BaseModel):
         return list(dict.fromkeys(value))
 
 
-class WebhookPublic(BaseModel):
+class WebhookPublic(OutputModel):
     id: int = Field(examples=[3])
     url: str = Field(examples=["https://hooks.example.com/inkwell"])
     events: list[EventName] = Field(examples=[["article.published", "article.updated"]])
@@ -61,7 +62,7 @@ class WebhookList(Page[WebhookPublic]):
     """A page of webhooks, oldest first."""
 
 
-class DeliveryPublic(BaseModel):
+class DeliveryPublic(OutputModel):
     id: int = Field(examples=[118], description="Also sent as `Inkwell-Delivery`.")
     webhook_id: int
     event: EventName

@@ -18,6 +18,8 @@ type GetOp<P extends GetPaths> = paths[P]["get"];
 type PostOp<P extends PostPaths> = paths[P]["post"];
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
 type PathOf<O> = O extends { parameters: { path: infer X } } ? X : never;
+// The `application/json` answer: the public shape. (The desk's and the `?fields=` shapes have media
+// types of their own; this reader sends neither a key nor `fields`.)
 type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 type OkOf<O> = O extends { responses: infer R }
   ? JsonOf<R[Extract<keyof R, 200 | 201 | 202>]>
@@ -27,20 +29,6 @@ type BodyOf<O> = O extends { requestBody: { content: { "application/json": infer
   : O extends { requestBody?: { content: { "application/json": infer B } } }
     ? B
     : never;
-
-/**
- * What `/articles` and `/articles/{slug}` answer when called with an API key. The spec declares
- * those GETs as `public | desk` unions; this reader never sends `Authorization`, so it only ever
- * gets the public member (see docs/reader.md, "API changes": the spec should say so itself).
- */
-type DeskShape = Schemas["ArticleDeskList"] | Schemas["ArticleEditorial"];
-// `?fields=` answers are documented as their own (all-optional) shape; this client never sends
-// `fields`, so it never gets one (docs/reader.md, "API changes").
-// (Member by member, and only a member as loose as it: Exclude is structural, so strict lists
-// would match too.)
-type FieldsShape = Schemas["ArticleFieldsList"];
-type WithoutFields<T> = T extends unknown ? (FieldsShape extends T ? never : T) : never;
-type Anonymous<T> = WithoutFields<Exclude<T, DeskShape>>;
 
 export type GetParams<P extends GetPaths> = {
   path?: PathOf<GetOp<P>>;
@@ -144,11 +132,11 @@ const networkProblem = (status: number, detail: string): Problem => ({
 export function get<P extends GetPaths>(
   path: P,
   params: GetParams<P> = {},
-): Promise<Answer<Anonymous<OkOf<GetOp<P>>>>> {
+): Promise<Answer<OkOf<GetOp<P>>>> {
   const url = buildUrl(path, params);
   const pending = inflight.get(url);
-  if (pending) return pending as Promise<Answer<Anonymous<OkOf<GetOp<P>>>>>;
-  const request = revalidate<Anonymous<OkOf<GetOp<P>>>>(url).finally(() => inflight.delete(url));
+  if (pending) return pending as Promise<Answer<OkOf<GetOp<P>>>>;
+  const request = revalidate<OkOf<GetOp<P>>>(url).finally(() => inflight.delete(url));
   inflight.set(url, request);
   return request;
 }

@@ -48,7 +48,7 @@ export function commentsSection(slug: string, open: boolean, count: number): HTM
       ),
       replies,
     );
-    if ("replies" in comment) for (const reply of comment.replies ?? []) replies.appendChild(renderComment(reply));
+    if ("replies" in comment) for (const reply of comment.replies) replies.appendChild(renderComment(reply));
     return item;
   }
 
