@@ -201,7 +201,10 @@ async def test_a_list_page_makes_a_fixed_number_of_queries(site, app, client):
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200 and len(response.json()["data"]) == 25
     article_queries = [
-        s for s in statements if "content_version" not in s and "outbox_job" not in s
+        s
+        for s in statements
+        # the app's own background loops (version poll, outbox, view flush) may run meanwhile
+        if not any(table in s for table in ("content_version", "outbox_job", "popularity_"))
     ]
     # category slug → id, the page, its tags, the total: no query per article
     assert len(article_queries) == 4, article_queries
