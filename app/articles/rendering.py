@@ -65,15 +65,12 @@ _markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
 _heading = re.compile(r"<h([2-6])>(.*?)</h\1>", re.DOTALL)
 _tags = re.compile(r"<[^>]+>")
 _tag = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # Elements whose start and end are block boundaries: one line each in the plain text.
-_BLOCKS = frozenset(
-    "blockquote caption figcaption figure h2 h3 h4 h5 h6 hr li ol p pre table tbody td th thead"
-    " tr ul".split()
-)
+_BLOCKS = _HEADINGS | {"blockquote", "caption", "figcaption", "figure", "hr", "li", "ol", "p"}
+_BLOCKS |= {"pre", "table", "tbody", "td", "th", "thead", "tr", "ul"}
 _VOID = frozenset({"br", "hr", "img"})
-_HEADINGS_AND_CAPTIONS = frozenset(
-    {"h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "caption"}
-)
+_HEADINGS_AND_CAPTIONS = _HEADINGS | {"figure", "figcaption", "caption"}
 # A paragraph in one of these is not the body's own prose (a pull quote, a list item, a cell...).
 _NOT_PROSE = _HEADINGS_AND_CAPTIONS | {"blockquote", "li", "ol", "pre", "table", "ul"}
 EXCERPT_LENGTH = 200
