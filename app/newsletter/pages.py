@@ -201,14 +201,15 @@ def install(app: FastAPI) -> None:
 
 
 async def form_token(request: Request) -> str:
-    """The `token` of a form-encoded body (what the page's button sends), else a 422."""
+    """The `token` of a form-encoded body (what the page's button sends), else a 422. The body
+    limit bounds the parsing; the first `token` field counts."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fields = (
-        parse_qsl((await request.body()).decode("utf-8", "replace"), max_num_fields=20)
+        parse_qsl((await request.body()).decode("utf-8", "replace"))
         if media_type == "application/x-www-form-urlencoded"
         else []
     )
-    token = dict(fields).get("token", "")
+    token = next((value for name, value in fields if name == "token"), "")
     if not 1 <= len(token) <= TOKEN_MAX_LENGTH:
         raise Unprocessable.on("body.token", "the form carries no valid token")
     return token

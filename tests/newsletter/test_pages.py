@@ -216,6 +216,8 @@ async def test_tampered_wrong_purpose_and_missing_tokens_are_refused_as_pages(
         (422, await client.get(CONFIRM_PAGE, params={"token": token, "extra": "1"})),
         (422, await client.post(CONFIRM_PAGE)),
         (422, await client.post(CONFIRM_PAGE, json={"token": token})),  # the page takes a form
+        (422, await client.post(CONFIRM_PAGE, content="&".join(["a=1"] * 500), headers=FORM)),
+        (400, await client.post(CONFIRM_PAGE, content="a=1&" * 50 + "token=x", headers=FORM)),
     ]
     for status, response in refusals:
         assert response.status_code == status, (status, response.text)
