@@ -17,7 +17,7 @@ from app.articles.visibility import schedule_bounds
 from app.authors import router as authors_router
 from app.categories import router as categories_router
 from app.comments import router as comments_router
-from app.core.body_limit import BodyLimitMiddleware
+from app.core.body_limit import BodyLimitMiddleware, Refusals
 from app.core.config import Settings
 from app.core.content_version import ContentVersionTracker
 from app.core.cors import CorsPolicy
@@ -33,6 +33,7 @@ from app.core.representations import add_schemas
 from app.core.shared_state import make_shared_state
 from app.feeds import router as feeds_router
 from app.keys import router as keys_router
+from app.newsletter import pages as newsletter_pages
 from app.newsletter import router as newsletter_router
 from app.ops import media as media_router
 from app.ops import router as ops_router
@@ -53,6 +54,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     popularity_router,
     comments_router,
     newsletter_router,
+    newsletter_pages,
     keys_router,
     webhooks_router,
     feeds_router,
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     background = BackgroundTasks()
     cache_rules: list[CachePolicyRule] = []
     fast_routes: list[FastRoute] = []
+    body_refusals: Refusals = {}
     metrics = Metrics()
     configure_logging(settings.log_level, settings.log_json)
 
@@ -169,6 +172,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "popular", "description": "Popular News and the view beacon."},
             {"name": "comments", "description": "Reader comments and their moderation."},
             {"name": "newsletter", "description": "Double opt-in signups and subscribers."},
+            {
+                "name": "newsletter pages",
+                "description": "The HTML pages the emails link to when no frontend serves them.",
+            },
             {"name": "editorial", "description": "Writes for the desk (API keys with roles)."},
             {"name": "webhooks", "description": "Signed event deliveries to other systems."},
             {"name": "feeds", "description": "RSS 2.0 feeds and the sitemap."},
@@ -183,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.background = background
     application.state.cache_rules = cache_rules
     application.state.fast_routes = fast_routes
+    application.state.body_refusals = body_refusals
     application.state.metrics = metrics
     install_problem_handlers(application)
     install_docs(application)
@@ -195,7 +203,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     cache = ResponseCache(settings.response_cache_entries)
     application.state.response_cache = cache
-    application.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    application.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, refusals=body_refusals
+    )
     application.edge = EdgeMiddleware(
         application.framework,
         tracker=tracker,

@@ -23,7 +23,7 @@ from app.articles import editorial_repository as repo
 from app.articles.counts import refresh_counts
 from app.articles.editorial_schemas import ArticleCreate, ArticleUpdate, HeroImageIn
 from app.articles.models import Article, ArticleSlug, ArticleTag
-from app.articles.rendering import excerpt_from, render_body
+from app.articles.rendering import derive_text, render_body
 from app.articles.visibility import PUBLISHED, public_status
 from app.authors.models import Author
 from app.categories.models import Category
@@ -225,9 +225,26 @@ async def rename(session: AsyncSession, article: Article, new_slug: str) -> None
 # --- bodies -----------------------------------------------------------------------------------
 
 
+def legacy_excerpt(body_text: str) -> str:
+    """The excerpt derived before issue 9: the first 200 characters of all the text, headings
+    included. Recognised, so that re-saving an older article's body derives its excerpt anew."""
+    text = " ".join(body_text.split())
+    if len(text) <= 200:
+        return text
+    return text[:200].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def is_derived(article: Article) -> bool:
+    """Whether the stored excerpt is the one derived from the stored body (not chosen by hand)."""
+    return article.excerpt in (
+        derive_text(article.body_html).excerpt,
+        legacy_excerpt(article.body_text),
+    )
+
+
 def apply_body(article: Article, source: str, body_format: str, excerpt: str | None) -> None:
     """Render and store a body; an excerpt that was derived from the old body follows the new one."""
-    derived_before = article.excerpt == excerpt_from(article.body_text)
+    derived_before = is_derived(article)
     rendered = render_body(source, body_format)
     article.body_source = source
     article.body_format = body_format
@@ -238,7 +255,7 @@ def apply_body(article: Article, source: str, body_format: str, excerpt: str | N
     if excerpt is not None:
         article.excerpt = excerpt
     elif derived_before:
-        article.excerpt = excerpt_from(rendered.text)
+        article.excerpt = rendered.excerpt
 
 
 def apply_hero(article: Article, hero: HeroImageIn | None) -> None:

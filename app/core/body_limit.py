@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import PayloadTooLarge, problem_response
@@ -11,10 +14,15 @@ class BodyTooLarge(Exception):
     pass
 
 
+# The 413 of a path that answers in another shape than problem details (an HTML page), by path.
+Refusals = Mapping[str, Callable[[str], Response]]
+
+
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, refusals: Refusals | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.refusals = refusals if refusals is not None else {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -54,10 +62,12 @@ class BodyLimitMiddleware:
                 await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(
-            413,
-            f"The request body is larger than {self.max_bytes} bytes.",
-            code="payload-too-large",
+        detail = f"The request body is larger than {self.max_bytes} bytes."
+        refusal = self.refusals.get(scope["path"])
+        response = (
+            refusal(detail)
+            if refusal is not None
+            else problem_response(413, detail, code="payload-too-large")
         )
         await response(scope, receive, send)
 

@@ -20,10 +20,25 @@ API_HEADERS = [*_BASE, (b"content-security-policy", API_CSP.encode())]
 DOCS_HEADERS = [*_BASE, (b"content-security-policy", DOCS_CSP.encode())]
 
 
+# HTML pages the API serves itself (app.newsletter.pages), by path: each brings its own CSP.
+_PAGE_HEADERS: dict[str, list[tuple[bytes, bytes]]] = {}
+
+
+def serve_page_at(path: str, csp: str) -> None:
+    """Answers on `path` are an HTML page with this CSP, and send no Referer at all: the page's
+    URL may carry a token."""
+    _PAGE_HEADERS[path] = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", csp.encode()),
+    ]
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     if path in ("/docs", "/redoc") or path.startswith("/static-offline-docs"):
         return DOCS_HEADERS
-    return API_HEADERS
+    return _PAGE_HEADERS.get(path, API_HEADERS)
 
 
 _SANE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")

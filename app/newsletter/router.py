@@ -69,7 +69,7 @@ def install(app: FastAPI) -> None:
     install_delivery(app.state.outbox, app.state.database, app.state.settings)
 
 
-def _caller(request: Request) -> service.Caller:
+def caller_of(request: Request) -> service.Caller:
     return service.Caller(client_address(request), request.headers.get("user-agent"))
 
 
@@ -86,7 +86,7 @@ async def create_subscription(
     """Queue a confirmation email; the answer is the same whether or not the address is known."""
     settings = request.app.state.settings
     shared = request.app.state.shared_state
-    caller = _caller(request)
+    caller = caller_of(request)
     for limit, purpose, value in (
         (
             settings.newsletter_rate_limit_address,
@@ -131,7 +131,7 @@ async def confirm_subscription(
 ) -> Response:
     """Make a pending subscription active with the token from its confirmation email (once)."""
     status = await service.confirm(
-        session, request.app.state.settings, body.token, _caller(request)
+        session, request.app.state.settings, body.token, caller_of(request)
     )
     await session.commit()
     return model_response(SubscriptionState(status=status), headers=NO_STORE)  # type: ignore[arg-type]
@@ -180,7 +180,7 @@ async def unsubscribe(
             "body.token", "a token is required (JSON body, or ?token= as in the email)"
         )
     status = await service.unsubscribe(
-        session, request.app.state.settings, chosen, _caller(request)
+        session, request.app.state.settings, chosen, caller_of(request)
     )
     await session.commit()
     return model_response(SubscriptionState(status=status), headers=NO_STORE)  # type: ignore[arg-type]

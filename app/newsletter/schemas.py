@@ -16,7 +16,8 @@ ConsentAction = Literal["signup", "confirm", "unsubscribe", "resubscribe", "eras
 CategorySlug = Annotated[
     str, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ]
-TokenText = Annotated[str, Field(min_length=1, max_length=1000)]
+TOKEN_MAX_LENGTH = 1000
+TokenText = Annotated[str, Field(min_length=1, max_length=TOKEN_MAX_LENGTH)]
 
 
 def normalise_email(value: str) -> str:

@@ -95,6 +95,12 @@ async def subscribe(
     await enqueue(session, job, {"subscriber_id": subscriber.id})
 
 
+def check_link(settings: Settings, purpose: Purpose, token: str) -> None:
+    """A 400 or 410 problem unless `token` is a genuine, unexpired token of this purpose; reads
+    nothing, changes nothing (what a page may check when a link is merely opened)."""
+    tokens.read(settings.secret_key, purpose, token, settings.newsletter_token_max_age_seconds)
+
+
 async def _subscriber_for(
     session: AsyncSession, settings: Settings, purpose: Purpose, token: str
 ) -> tuple[Subscriber, tokens.TokenClaims]:
@@ -109,6 +115,8 @@ async def _subscriber_for(
 
 async def confirm(session: AsyncSession, settings: Settings, token: str, caller: Caller) -> str:
     subscriber, claims = await _subscriber_for(session, settings, Purpose.CONFIRM, token)
+    if subscriber.status == "active":
+        raise UsedToken("This subscription is already confirmed.")
     if claims.nonce != subscriber.confirm_nonce or subscriber.status != "pending":
         raise UsedToken("This confirmation link has already been used.")
     assert subscriber.id is not None
@@ -126,7 +134,9 @@ async def confirm(session: AsyncSession, settings: Settings, token: str, caller:
 
 async def unsubscribe(session: AsyncSession, settings: Settings, token: str, caller: Caller) -> str:
     subscriber, claims = await _subscriber_for(session, settings, Purpose.UNSUBSCRIBE, token)
-    if claims.nonce != subscriber.unsubscribe_nonce or subscriber.status == "unsubscribed":
+    if subscriber.status == "unsubscribed":
+        raise UsedToken("This address is already unsubscribed.")
+    if claims.nonce != subscriber.unsubscribe_nonce:
         raise UsedToken("This unsubscribe link has already been used.")
     assert subscriber.id is not None
     # Both nonces change: an older confirmation link must not undo this unsubscribe.

@@ -35,6 +35,12 @@ class UsedToken(ProblemError):
     status, code = 409, "used-token"
 
 
+EXPIRED = {
+    Purpose.CONFIRM: "This link has expired; sign up again to get a new one.",
+    Purpose.UNSUBSCRIBE: "This link has expired; use the unsubscribe link of a more recent email.",
+}
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     subscriber_id: int
@@ -62,7 +68,7 @@ def read(secret_key: str, purpose: Purpose, token: str, max_age_seconds: int) ->
     try:
         data: Any = serializer(secret_key, purpose).loads(token, max_age=max_age_seconds)
     except SignatureExpired:
-        raise ExpiredToken("This link has expired; sign up again to get a new one.") from None
+        raise ExpiredToken(EXPIRED[purpose]) from None
     except BadSignature:
         raise InvalidToken(f"This is not a valid {purpose.value} token.") from None
     if (

@@ -12,6 +12,10 @@ from sqlalchemy.sql import ColumnElement, Select
 from app.articles.models import Article
 
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
+BLOCK_BREAK = " — "
+_line_break = re.compile(r"\s*\n\s*")
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";")
+_CLOSERS = HIGHLIGHT_END + "\"'”’»)]"
 _token = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 
@@ -94,7 +98,20 @@ def snippet_sql(dialect: str, query: str) -> Select[tuple[int, str]]:
     ).where(Article.id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
 
 
+def joined_blocks(marked: str) -> str:
+    """One line of snippet text from the indexed text's lines (one per block of the body): a
+    block that ends a sentence is followed by a space, any other (a heading, a caption, a list
+    item) by BLOCK_BREAK, so "What happened" and "Shares rose…" never read as one sentence."""
+    lines = [line for line in _line_break.split(marked.strip()) if line]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        ends_sentence = joined.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
+        joined += (" " if ends_sentence else BLOCK_BREAK) + line
+    return joined
+
+
 def safe_snippet(marked: str) -> str:
-    """Escape the snippet text, then turn the sentinels into <mark> tags: safe to render."""
-    escaped = html.escape(marked, quote=False)
+    """Block breaks shown, the text escaped, then the sentinels turned into <mark> tags: safe to
+    render as HTML."""
+    escaped = html.escape(joined_blocks(marked), quote=False)
     return escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>")

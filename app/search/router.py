@@ -102,7 +102,12 @@ async def search_articles(
         request, paging, total=total, next_cursor=None, has_more=len(items) > paging.per_page
     )
     results = SearchResults(
-        data=[SearchHit(**i.model_dump(), snippet=snippets.get(i.id, i.excerpt)) for i in shown],
+        data=[
+            SearchHit(
+                **i.model_dump(), snippet=snippets.get(i.id) or engine.safe_snippet(i.excerpt)
+            )
+            for i in shown
+        ],
         meta=SearchMeta(**meta.model_dump(), facets=facets),
         links=links,
     )

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from app.articles.counts import refresh_all_counts_sync
 from app.articles.models import Article, ArticleTag
-from app.articles.rendering import anchor_headings, excerpt_from, plain_text, reading_time
+from app.articles.rendering import anchor_headings, derive_text
 from app.authors.models import Author
 from app.categories.models import Category
 from app.core import search_schema
@@ -94,12 +94,12 @@ def _article_rows(
         title, topic = _title(rng, category)
         body = _body(rng, topic, number, rich)
         body_html, toc = anchor_headings(body)
-        text_ = plain_text(body_html)
+        derived = derive_text(body_html)
         published = now - span * ((count - number) / count) - timedelta(minutes=5)
         row = {
             "slug": f"{_slugish(title)}-{number}",
             "title": title,
-            "excerpt": excerpt_from(text_),
+            "excerpt": derived.excerpt,
             "status": "published",
             "published_at": published,
             "created_at": published,
@@ -115,11 +115,11 @@ def _article_rows(
             "body_format": "html",
             "body_source": body,
             "body_html": body_html,
-            "body_text": text_,
+            "body_text": derived.text,
             "toc": orjson.dumps(
                 [{"id": t.id, "text": t.text, "level": t.level} for t in toc]
             ).decode(),
-            "reading_time_minutes": reading_time(text_),
+            "reading_time_minutes": derived.reading_time_minutes,
             "comment_count": 0,
             "comments_open": True,
             "revision": 1,

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, text
 
 from app.articles.counts import refresh_all_counts_sync
 from app.articles.models import Article, ArticleSlug, ArticleTag
-from app.articles.rendering import excerpt_from, render_body
+from app.articles.rendering import render_body
 from app.authors.models import Author
 from app.categories.models import Category
 from app.tags.models import Tag
@@ -53,7 +53,7 @@ class Site:
         row = {
             "slug": slug or f"story-{number}",
             "title": title,
-            "excerpt": excerpt_from(rendered.text),
+            "excerpt": rendered.excerpt,
             "status": status,
             "published_at": when if status != "draft" else None,
             "created_at": when,

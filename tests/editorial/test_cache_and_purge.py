@@ -34,7 +34,7 @@ async def test_a_public_etag_changes_right_after_a_write_and_the_new_content_sho
         "/api/v1/articles", headers={"If-None-Match": listed.headers["etag"]}
     )
     assert relisted.status_code == 200
-    assert relisted.json()["data"][0]["excerpt"] == "Update Ships are back."
+    assert relisted.json()["data"][0]["excerpt"] == "Ships are back."
 
 
 async def test_moving_an_article_purges_both_categories_and_its_old_tags(desk, client):

@@ -83,7 +83,7 @@ async def test_a_signup_sends_a_confirmation_whose_token_activates_once(
     again = await client.post(CONFIRM, json={"token": token})
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
-    assert again.json()["detail"] == "This confirmation link has already been used."
+    assert again.json()["detail"] == "This subscription is already confirmed."
     assert actions(store) == ["signup", "confirm"]
     events = store.rows(
         "SELECT wording_version, email_hash, address_hash, user_agent FROM consent_event"

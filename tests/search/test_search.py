@@ -1,5 +1,7 @@
 """Full-text search: relevance, safe highlighted snippets, facets, filters, and store-kept index."""
 
+import re
+
 import pytest
 from sqlalchemy import text
 
@@ -104,3 +106,35 @@ async def test_fts_syntax_in_queries_is_taken_as_words(site, client):
     no_words = await client.get("/api/v1/search", params={"q": "*"})
     assert no_words.status_code == 422
     assert len((await client.get("/api/v1/search", params={"q": "(plain"})).json()["data"]) == 1
+
+
+# PostgreSQL's ts_headline ends at the last word; FTS5's snippet() keeps the text's last character.
+
+
+def last_stop(store):
+    return "." if store.kind == "sqlite" else ""
+
+
+async def test_a_snippet_across_a_heading_and_its_paragraph_shows_the_block_break(
+    site, store, client
+):
+    site.article(
+        "Markets today",
+        body="## What happened\n\nShares rose sharply at the open.\n\n## The reaction\n\nCalm.",
+    )
+    hit = (await client.get("/api/v1/search?q=happened shares")).json()["data"][0]
+    assert hit["snippet"] == (
+        "What <mark>happened</mark> — <mark>Shares</mark> rose sharply at the open. "
+        f"The reaction — Calm{last_stop(store)}"
+    )
+    assert hit["excerpt"] == "Shares rose sharply at the open. Calm."
+
+
+async def test_block_breaks_in_snippets_stay_escaped_text(site, store, client):
+    site.article("Odd heading", body="## Tom & Jerry\n\nThe zeppelin **landed** & left.")
+    hit = (await client.get("/api/v1/search?q=zeppelin")).json()["data"][0]
+    # PostgreSQL's fragment may start later than FTS5's: it is the end that both share.
+    assert hit["snippet"].endswith(
+        f"Jerry — The <mark>zeppelin</mark> landed &amp; left{last_stop(store)}"
+    )
+    assert re.sub(r"</?mark>", "", hit["snippet"]).count("<") == 0

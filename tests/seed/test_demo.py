@@ -2,7 +2,7 @@
 
 import orjson
 
-from app.articles.rendering import render_body
+from app.articles.rendering import derive_text, render_body
 from app.seed.demo import seed_demo
 from app.seed.words import CATEGORIES
 
@@ -37,6 +37,17 @@ def test_demo_bodies_are_exactly_what_the_renderer_makes_of_their_source(store):
     seed_demo(store.url, 20)
     for source, body_html in store.rows("SELECT body_source, body_html FROM article"):
         assert render_body(source, "html").html == body_html
+
+
+def test_demo_excerpts_come_from_paragraphs_and_the_text_keeps_its_blocks(store):
+    seed_demo(store.url, 20)
+    rows = store.rows("SELECT body_html, body_text, excerpt, toc FROM article")
+    for body_html, body_text, excerpt, toc in rows:
+        derived = derive_text(body_html)
+        assert (body_text, excerpt) == (derived.text, derived.excerpt)
+        first_heading = orjson.loads(toc)[0]["text"]
+        assert body_text.split("\n")[0] == first_heading
+        assert not excerpt.startswith(first_heading) and 0 < len(excerpt) <= 200
 
 
 def test_the_demo_is_deterministic_and_a_loaded_store_is_left_alone(store, tmp_path):
