@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -29,12 +28,23 @@ class BackgroundTasks:
         for name, factory in self._factories:
             self._tasks.append(asyncio.create_task(factory(), name=name))
 
-    async def stop(self) -> None:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Cancel the loops and wait for them, cancelling again while one is still running (a
+        cancellation can be swallowed by library code), then run the shutdown hooks."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_seconds
+        pending: set[asyncio.Task[None]] = set(self._tasks)
+        while pending:
+            for task in pending:
+                task.cancel()
+            _done, pending = await asyncio.wait(pending, timeout=0.5)
+            if pending and loop.time() > deadline:
+                names = ", ".join(task.get_name() for task in pending)
+                log.error("background loops did not stop: %s", names)
+                break
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                log.error("background loop %s failed", task.get_name(), exc_info=task.exception())
         self._tasks.clear()
         for hook in self._shutdown:
             try:

@@ -105,8 +105,11 @@ class OutboxWorker:
             if worked:
                 continue
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+            # that lands as its inner await completes, and the loop would never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
 
     async def run_once(self) -> int:
         jobs = await self._claim()
@@ -159,7 +162,8 @@ class OutboxWorker:
         error: str | None = None
         permanent = False
         try:
-            await asyncio.wait_for(handler(orjson.loads(job.payload), job), self._job_timeout)
+            async with asyncio.timeout(self._job_timeout):
+                await handler(orjson.loads(job.payload), job)
         except PermanentFailure as exc:
             error, permanent = f"permanent: {exc}", True
         except Exception as exc:
