@@ -25,6 +25,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Inline reads run on the event loop's thread: in WAL mode a reader never waits for a writer, so
 # this only bounds the rare wait for WAL recovery, and it must stay short.
 SQLITE_INLINE_READ_BUSY_TIMEOUT_MS = 2_000
+SQLITE_INLINE_CACHE_KIB = 512
 
 
 def _normalise(url: str) -> URL:
@@ -138,6 +139,9 @@ async def run_select(
 def _sqlite_inline_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA query_only=ON")
+    # Each concurrent request holds its own connection until its answer is sent; keep their
+    # page caches small (the OS page cache holds the file anyway) so RSS stays bounded.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_INLINE_CACHE_KIB}")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_INLINE_READ_BUSY_TIMEOUT_MS}")
     cursor.close()
 
@@ -150,7 +154,7 @@ class InlineSessionmaker:
         # A checkout must never wait: it would block the loop that the holders need to finish.
         # (An in-memory database keeps SQLAlchemy's one-connection pool: there is one database.)
         in_memory = target.database in (None, "", ":memory:")
-        pool: dict[str, Any] = {} if in_memory else {"pool_size": 16, "max_overflow": -1}
+        pool: dict[str, Any] = {} if in_memory else {"pool_size": 4, "max_overflow": -1}
         self.engine = create_engine(target, connect_args={"check_same_thread": False}, **pool)
         event.listen(self.engine, "connect", _sqlite_pragmas)
         event.listen(self.engine, "connect", _sqlite_inline_pragmas)
