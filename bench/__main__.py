@@ -118,11 +118,14 @@ def ensure_store(kind: str, articles: int, name: str | None = None) -> str:
 
 
 def postgresql_reachable() -> bool:
+    admin = _admin()
     try:
-        with _admin().connect():
+        with admin.connect():
             return True
     except Exception:
         return False
+    finally:
+        admin.dispose()
 
 
 def drop_store(kind: str, url: str) -> None:
@@ -141,21 +144,25 @@ def drop_store(kind: str, url: str) -> None:
 
 
 def store_counts(url: str) -> dict[str, int]:
-    from sqlalchemy import text
-
     from app.core.db import make_sync_engine
 
     engine = make_sync_engine(url)
     with engine.connect() as conn:
-        found = {
-            "articles": int(conn.scalar(text("SELECT count(*) FROM article")) or 0),
-            "comments": int(conn.scalar(text("SELECT count(*) FROM comment")) or 0),
-            "view_events_in_buckets": int(
-                conn.scalar(text("SELECT coalesce(sum(views), 0) FROM popularity_bucket")) or 0
-            ),
-        }
+        found = _counts(conn)
     engine.dispose()
     return found
+
+
+def _counts(conn: Any) -> dict[str, int]:
+    from sqlalchemy import text
+
+    return {
+        "articles": int(conn.scalar(text("SELECT count(*) FROM article")) or 0),
+        "comments": int(conn.scalar(text("SELECT count(*) FROM comment")) or 0),
+        "view_events_in_buckets": int(
+            conn.scalar(text("SELECT coalesce(sum(views), 0) FROM popularity_bucket")) or 0
+        ),
+    }
 
 
 def scale_up(url: str, articles: int) -> bool:
@@ -172,16 +179,14 @@ def scale_up(url: str, articles: int) -> bool:
 
     if articles < 100_000:
         return False
-    counts = store_counts(url)
     changed = False
     engine = make_sync_engine(url)
     with engine.begin() as conn:
         rng = random.Random(7)
-        while counts["comments"] < COMMENTS:
+        while _counts(conn)["comments"] < COMMENTS:
             seed_comments(conn, articles, utcnow(), rng)
-            counts["comments"] = int(conn.scalar(text("SELECT count(*) FROM comment")) or 0)
             changed = True
-        events = counts["view_events_in_buckets"]
+        events = _counts(conn)["view_events_in_buckets"]
         if 0 < events < VIEW_EVENTS:
             factor = -(-VIEW_EVENTS // events)
             conn.execute(text("UPDATE popularity_bucket SET views = views * :k"), {"k": factor})

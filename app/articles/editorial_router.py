@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeGuard
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
@@ -143,7 +143,7 @@ async def delete_article(
 # --- reads with a key (called from the public routes in app.articles.router) -------------------
 
 
-def may_read_unpublished(principal: Principal | None) -> bool:
+def may_read_unpublished(principal: Principal | None) -> TypeGuard[Principal]:
     return principal is not None and allows(principal.role, Permission.READ_UNPUBLISHED)
 
 

@@ -203,32 +203,23 @@ class ArticleFilters:
     published_before: datetime | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if self.category_id is not None:
-            found.append(Article.category_id == self.category_id)  # type: ignore[arg-type]
-        if self.author_id is not None:
-            found.append(Article.author_id == self.author_id)  # type: ignore[arg-type]
-        if self.tag_id is not None:
-            found.append(
-                Article.id.in_(
-                    select(ArticleTag.article_id).where(ArticleTag.tag_id == self.tag_id)
-                )  # type: ignore[union-attr]
-            )
+        """The filters as SQL conditions, values included (`bound_conditions` with its values)."""
+        values = self.params()
+        found = [condition.params(values) for condition in bound_conditions(self.bound_shape)]
         if self.match is not None:
             found.append(self.match)
-        if self.published_after is not None:
-            found.append(Article.published_at >= self.published_after)  # type: ignore[operator,arg-type]
-        if self.published_before is not None:
-            found.append(Article.published_at < self.published_before)  # type: ignore[operator,arg-type]
         return found
 
     @property
-    def shape(self) -> tuple[bool, ...] | None:
-        """Which filters are set: the key of their prebuilt statements. None with a full-text
-        match, whose expression is built for its query."""
-        if self.match is not None:
-            return None
+    def bound_shape(self) -> tuple[bool, ...]:
+        """Which of BOUND_FILTERS are set."""
         return tuple(getattr(self, name) is not None for name in BOUND_FILTERS)
+
+    @property
+    def shape(self) -> tuple[bool, ...] | None:
+        """The key of the filters' prebuilt statements. None with a full-text match, whose
+        expression is built for its query."""
+        return None if self.match is not None else self.bound_shape
 
     def params(self) -> dict[str, Any]:
         return {
@@ -240,7 +231,7 @@ BOUND_FILTERS = ("category_id", "author_id", "tag_id", "published_after", "publi
 
 
 def bound_conditions(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
-    """`ArticleFilters.conditions()` with bind parameters (named as the fields) for the values."""
+    """The conditions of the filters set in `shape`, with bind parameters named as the fields."""
     category, author, tag, after, before = shape
     published_at = Article.published_at
     found: list[ColumnElement[bool]] = []
@@ -323,11 +314,12 @@ async def list_page(
         params |= {"cursor_value": cursor_values[0], "cursor_id": cursor_values[1]}
     elif offset:
         params["offset"] = offset
+    paged_by_offset = bool(offset) and not cursor
     if shape is not None and sort.join is None:
-        statement = _page_statement(sort, shape, cursor, bool(offset) and not cursor)
+        statement = _page_statement(sort, shape, cursor, paged_by_offset)
         params |= filters.params()
     else:  # a full-text match or a sort from another table: built for this query
-        statement = page_statement(sort, filters.conditions(), cursor, bool(offset) and not cursor)
+        statement = page_statement(sort, filters.conditions(), cursor, paged_by_offset)
     items, rows = await summaries(session, statement, public_base, params)
     if len(items) <= per_page:
         return items, None

@@ -120,7 +120,7 @@ class EdgeMiddleware:
                     origin, headers[b"access-control-request-method"]
                 )
                 base = [*security_headers(path), (b"x-request-id", rid.encode())]
-                await _answer(send, status, [*base, *cors_headers], sized=True)
+                await answer(send, status, [*base, *cors_headers], sized=True)
                 scope[ROUTE_KEY] = "preflight"
                 return
             if method in ("GET", "HEAD") and b"authorization" not in headers:
@@ -175,7 +175,7 @@ class EdgeMiddleware:
             if_none_match == etag_bytes or etag_matches(if_none_match, etag)
         ):
             self._outcomes["not_modified"].inc()
-            await _answer(send, 304, [*validators, *extra])
+            await answer(send, 304, [*validators, *extra])
             return 304
         if entry is None:
             entry = await self._shared_render(
@@ -191,10 +191,10 @@ class EdgeMiddleware:
             and not policy.ttl_seconds
             and not_modified_since(headers.get(b"if-modified-since"), snapshot)
         ):
-            await _answer(send, 304, [*validators, *extra])
+            await answer(send, 304, [*validators, *extra])
             return 304
         body = b"" if scope["method"] == "HEAD" else entry.body
-        await _answer(send, entry.status, [*entry.headers, *validators, *extra], body, sized=True)
+        await answer(send, entry.status, [*entry.headers, *validators, *extra], body, sized=True)
         return entry.status
 
     def _cache_validators(
@@ -345,7 +345,7 @@ def _with_headers(
     return {**message, "headers": headers}
 
 
-async def _answer(
+async def answer(
     send: Send,
     status: int,
     headers: list[tuple[bytes, bytes]],
@@ -353,6 +353,7 @@ async def _answer(
     *,
     sized: bool = False,
 ) -> None:
+    """Send a whole answer in pure ASGI (`sized`: `headers` already carry its content-length)."""
     if status != 304 and not sized:
         headers = [*headers, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -83,9 +83,10 @@ def _item(limit: str) -> RateLimitItem:
     return item
 
 
-def _decision(allowed: bool, stats: WindowStats | None) -> RateDecision:
-    if allowed or stats is None:
-        return RateDecision(True, 0)
+ALLOWED = RateDecision(True, 0)
+
+
+def _refused(stats: WindowStats) -> RateDecision:
     return RateDecision(False, max(1, math.ceil(stats.reset_time - time.time())))
 
 
@@ -106,8 +107,8 @@ class MemoryState:
     async def hit(self, limit: str, *identity: str) -> RateDecision:
         item = _item(limit)
         if self._limiter.hit(item, *identity):
-            return _decision(True, None)
-        return _decision(False, self._limiter.get_window_stats(item, *identity))
+            return ALLOWED
+        return _refused(self._limiter.get_window_stats(item, *identity))
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
         """Bounded memory: at most `max_seen` keys (about 100 bytes each). Past that the oldest
@@ -188,8 +189,8 @@ class RedisState:
     async def hit(self, limit: str, *identity: str) -> RateDecision:
         item = _item(limit)
         if await self._limiter.hit(item, *identity):
-            return _decision(True, None)
-        return _decision(False, await self._limiter.get_window_stats(item, *identity))
+            return ALLOWED
+        return _refused(await self._limiter.get_window_stats(item, *identity))
 
     async def first_time(self, key: str, ttl_seconds: int) -> bool:
         return bool(await self._redis.set(self._key("once", key), "1", nx=True, ex=ttl_seconds))

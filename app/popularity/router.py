@@ -13,7 +13,7 @@ from app.articles.router import FilterSlug, SlugPath
 from app.core.body_limit import read_bounded
 from app.core.clients import client_address
 from app.core.db import SessionDep
-from app.core.edge import FastRoute
+from app.core.edge import FastRoute, answer
 from app.core.errors import ProblemError, problem_for, responses
 from app.core.http_cache import CachePolicy, CachePolicyRule
 from app.core.json import model_response
@@ -71,12 +71,6 @@ async def accept_beacon(
     await counter.count(slug, parse_beacon(body, max_bytes), address, user_agent)
 
 
-ACCEPTED_START = {
-    "type": "http.response.start",
-    "status": 202,
-    "headers": [(b"content-length", b"0")],
-}
-EMPTY_BODY = {"type": "http.response.body", "body": b""}
 BEACON_PATH = re.compile(r"^/api/v1/articles/([a-z0-9]+(?:-[a-z0-9]+)*)/views$")
 
 
@@ -99,8 +93,7 @@ def fast_beacon(counter: ViewCounter, max_bytes: int) -> FastRoute:
         except ProblemError as exc:
             await problem_for(exc)(scope, receive, send)
             return
-        await send(ACCEPTED_START)
-        await send(EMPTY_BODY)
+        await answer(send, 202, [])
 
     return FastRoute("POST", BEACON_PATH, handle, "/api/v1/articles/{slug}/views")
 
