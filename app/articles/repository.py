@@ -204,8 +204,7 @@ class ArticleFilters:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The filters as SQL conditions, values included (`bound_conditions` with its values)."""
-        values = self.params()
-        found = [condition.params(values) for condition in bound_conditions(self.bound_shape)]
+        found = bound_conditions(self.bound_shape, self.params())
         if self.match is not None:
             found.append(self.match)
         return found
@@ -230,25 +229,34 @@ class ArticleFilters:
 BOUND_FILTERS = ("category_id", "author_id", "tag_id", "published_after", "published_before")
 
 
-def bound_conditions(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
-    """The conditions of the filters set in `shape`, with bind parameters named as the fields."""
+def bound_conditions(
+    shape: tuple[bool, ...], values: dict[str, Any] | None = None
+) -> list[ColumnElement[bool]]:
+    """The conditions of the filters set in `shape`, with bind parameters named as the fields:
+    left open for a prebuilt statement, or holding `values`."""
+
+    def param(name: str, type_: Any = None) -> Any:
+        if values is None:
+            return bindparam(name, type_=type_)
+        return bindparam(name, values[name], type_=type_, unique=True)
+
     category, author, tag, after, before = shape
     published_at = Article.published_at
     found: list[ColumnElement[bool]] = []
     if category:
-        found.append(Article.category_id == bindparam("category_id"))  # type: ignore[arg-type]
+        found.append(Article.category_id == param("category_id"))  # type: ignore[arg-type]
     if author:
-        found.append(Article.author_id == bindparam("author_id"))  # type: ignore[arg-type]
+        found.append(Article.author_id == param("author_id"))  # type: ignore[arg-type]
     if tag:
         found.append(
             Article.id.in_(  # type: ignore[union-attr]
-                select(ArticleTag.article_id).where(ArticleTag.tag_id == bindparam("tag_id"))
+                select(ArticleTag.article_id).where(ArticleTag.tag_id == param("tag_id"))
             )
         )
     if after:
-        found.append(published_at >= bindparam("published_after", type_=published_at.type))  # type: ignore[operator,arg-type]
+        found.append(published_at >= param("published_after", published_at.type))  # type: ignore[operator,arg-type]
     if before:
-        found.append(published_at < bindparam("published_before", type_=published_at.type))  # type: ignore[operator,arg-type]
+        found.append(published_at < param("published_before", published_at.type))  # type: ignore[operator,arg-type]
     return found
 
 
